@@ -1,0 +1,28 @@
+// LogStore on an embedded RocksDB. The on-disk layout is in docs/log-format.md.
+#ifndef LEDGER_ROCKS_LOG_STORE_H_
+#define LEDGER_ROCKS_LOG_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "ledger/log_store.h"
+
+namespace uuro {
+
+// Creates a new, empty ledger in `dir`, which must not exist or be empty.
+// ALREADY_EXISTS if it holds a ledger, FAILED_PRECONDITION if it holds
+// anything else.
+absl::StatusOr<std::unique_ptr<LogStore>> CreateRocksLogStore(
+    const std::string& dir);
+
+// Opens the ledger in `dir` and checks it: the format marker, that the stored
+// tree nodes give the stored root, and that the last entry is the last leaf.
+// NOT_FOUND if `dir` holds no ledger; DATA_LOSS if the checks fail;
+// UNAVAILABLE if another process has it open.
+absl::StatusOr<std::unique_ptr<LogStore>> OpenRocksLogStore(
+    const std::string& dir);
+
+}  // namespace uuro
+
+#endif  // LEDGER_ROCKS_LOG_STORE_H_
