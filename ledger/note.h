@@ -102,7 +102,8 @@ class NoteSigner {
 };
 
 // `text`, the blank line, and one signature line per signer in order. Fails
-// with InvalidArgument if `text` fails CheckNoteText or `signers` is empty.
+// with InvalidArgument if `text` fails CheckNoteText, if there are no signers
+// or more than kMaxNoteSignatures, or if the note would exceed kMaxNoteSize.
 absl::StatusOr<std::string> SignNote(
     std::string_view text, absl::Span<const NoteSigner* const> signers);
 
