@@ -7,68 +7,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "ledger/status_macros.h"
+#include "ledger/text.h"
 
 namespace uuro {
 namespace {
 
 constexpr char kSigPrefix[] = "\xE2\x80\x94 ";  // U+2014, space.
 constexpr size_t kKeyIdSize = 4;
-
-// Decodes the code point at the front of `s` into `cp` and drops it from `s`.
-// False if `s` does not start with well-formed UTF-8 (no overlong forms,
-// surrogates or values past U+10FFFF).
-bool NextCodePoint(std::string_view& s, char32_t& cp) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t n;
-  char32_t min;
-  if (p[0] < 0x80) {
-    cp = p[0], n = 1, min = 0;
-  } else if ((p[0] & 0xE0) == 0xC0) {
-    cp = p[0] & 0x1F, n = 2, min = 0x80;
-  } else if ((p[0] & 0xF0) == 0xE0) {
-    cp = p[0] & 0x0F, n = 3, min = 0x800;
-  } else if ((p[0] & 0xF8) == 0xF0) {
-    cp = p[0] & 0x07, n = 4, min = 0x10000;
-  } else {
-    return false;
-  }
-  if (s.size() < n) return false;
-  for (size_t i = 1; i < n; ++i) {
-    if ((p[i] & 0xC0) != 0x80) return false;
-    cp = (cp << 6) | (p[i] & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    return false;
-  }
-  s.remove_prefix(n);
-  return true;
-}
-
-// Unicode White_Space, as Go's unicode.IsSpace (the reference notes library).
-bool IsUnicodeSpace(char32_t c) {
-  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 ||
-         c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
-         c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
-}
-
-// InvalidArgument unless `s` is UTF-8 without ASCII control characters, except
-// '\n' where `allow_newline`.
-absl::Status CheckCharacters(std::string_view s, bool allow_newline,
-                             std::string_view what) {
-  char32_t c;
-  while (!s.empty()) {
-    if (!NextCodePoint(s, c)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(std::string(what), " is not valid UTF-8"));
-    }
-    if (c < 0x20 && !(allow_newline && c == '\n')) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(std::string(what), " contains control character ",
-                       absl::StrFormat("0x%02x", static_cast<unsigned>(c))));
-    }
-  }
-  return absl::OkStatus();
-}
 
 std::string FormatKeyId(uint32_t key_id) {
   return absl::StrFormat("%08x", key_id);

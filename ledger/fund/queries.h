@@ -1,0 +1,43 @@
+// Reads of the fund state for servers, clients and tests. Each is one or a few
+// record lookups: totals are kept as entries apply, never summed on read.
+#ifndef LEDGER_FUND_QUERIES_H_
+#define LEDGER_FUND_QUERIES_H_
+
+#include <optional>
+
+#include "absl/status/statusor.h"
+#include "ledger/fund/state_view.h"
+#include "ledger/keys.h"
+#include "uuro/v1/state.pb.h"
+
+namespace uuro::fund {
+
+// FAILED_PRECONDITION before genesis.
+absl::StatusOr<v1::FundRecord> ReadFund(const StateReader& state);
+// NOT_FOUND for what does not exist.
+absl::StatusOr<v1::RoundRecord> ReadRound(const StateReader& state, uint64_t id);
+absl::StatusOr<v1::InitiativeRecord> ReadInitiative(const StateReader& state,
+                                                    uint64_t id);
+absl::StatusOr<v1::RedemptionRecord> ReadRedemption(const StateReader& state,
+                                                    uint64_t id);
+absl::StatusOr<v1::ResidentRecord> ReadResidentByKey(const StateReader& state,
+                                                     const PublicKey& key);
+// Zero records for what has not happened yet.
+absl::StatusOr<v1::DistrictRoundRecord> ReadDistrictRound(
+    const StateReader& state, uint64_t round, std::string_view district);
+absl::StatusOr<v1::InitiativeRoundRecord> ReadInitiativeRound(
+    const StateReader& state, uint64_t round, uint64_t initiative);
+// Net awarded by a resident in a round, and to one initiative.
+absl::StatusOr<uint64_t> ReadSpent(const StateReader& state, uint64_t round,
+                                   uint64_t resident);
+absl::StatusOr<uint64_t> ReadAward(const StateReader& state, uint64_t round,
+                                   uint64_t resident, uint64_t initiative);
+
+// What an initiative's owner may still redeem.
+uint64_t InitiativeBalance(const v1::InitiativeRecord& initiative);
+// allowance * residents of a round.
+uint64_t RoundIssued(const v1::RoundRecord& round);
+
+}  // namespace uuro::fund
+
+#endif  // LEDGER_FUND_QUERIES_H_

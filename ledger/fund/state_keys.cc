@@ -1,0 +1,56 @@
+#include "ledger/fund/state_keys.h"
+
+#include "ledger/store_keys.h"
+
+namespace uuro::fund::keys {
+namespace {
+
+using store_keys::EncodeUint64;
+
+std::string KeyBytes(const PublicKey& key) {
+  return std::string(AsString(key));
+}
+
+}  // namespace
+
+std::string Fund() { return "fund"; }
+std::string Signer(const PublicKey& key) { return "signer/" + KeyBytes(key); }
+std::string Tx(const PublicKey& key, uint64_t nonce) {
+  return "tx/" + KeyBytes(key) + EncodeUint64(nonce);
+}
+std::string Key(const PublicKey& key) { return "key/" + KeyBytes(key); }
+std::string Resident(uint64_t id) { return "resident/" + EncodeUint64(id); }
+std::string Round(uint64_t id) { return "round/" + EncodeUint64(id); }
+std::string Spent(uint64_t round, uint64_t resident) {
+  return "spent/" + EncodeUint64(round) + EncodeUint64(resident);
+}
+std::string Award(uint64_t round, uint64_t resident, uint64_t initiative) {
+  return "award/" + EncodeUint64(round) + EncodeUint64(resident) +
+         EncodeUint64(initiative);
+}
+std::string DistrictRoundPrefix(uint64_t round) {
+  return "district/" + EncodeUint64(round);
+}
+std::string DistrictRound(uint64_t round, std::string_view district) {
+  return DistrictRoundPrefix(round) + std::string(district);
+}
+std::string InitiativeRoundPrefix(uint64_t round) {
+  return "initiative_round/" + EncodeUint64(round);
+}
+std::string InitiativeRound(uint64_t round, uint64_t initiative) {
+  return InitiativeRoundPrefix(round) + EncodeUint64(initiative);
+}
+std::string Initiative(uint64_t id) { return "initiative/" + EncodeUint64(id); }
+std::string Redemption(uint64_t id) { return "redemption/" + EncodeUint64(id); }
+std::string ReportPrefix(uint64_t initiative) {
+  return "report/" + EncodeUint64(initiative);
+}
+std::string Report(uint64_t initiative, uint64_t index) {
+  return ReportPrefix(initiative) + EncodeUint64(index);
+}
+
+uint64_t TrailingId(std::string_view key) {
+  return ReadBigEndian64(AsBytes(key.substr(key.size() - 8)));
+}
+
+}  // namespace uuro::fund::keys

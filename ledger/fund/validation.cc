@@ -1,0 +1,219 @@
+#include "ledger/fund/validation.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "ledger/keys.h"
+#include "ledger/status_macros.h"
+#include "ledger/text.h"
+
+namespace uuro::fund {
+namespace {
+
+absl::Status Text(std::string_view what, const std::string& text, size_t min,
+                  size_t max, bool multiline = false) {
+  if (text.size() < min || text.size() > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(what), " must be ", min, " to ", max,
+                     " bytes of UTF-8, not ", text.size()));
+  }
+  return CheckCharacters(text, multiline, what);
+}
+
+absl::Status Key(std::string_view what, const std::string& key) {
+  if (key.size() != kPublicKeySize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(what), " must be a ", kPublicKeySize,
+                     "-byte Ed25519 key, not ", key.size(), " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Positive(std::string_view what, uint64_t amount) {
+  if (amount == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(what), " must be at least 1"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Id(std::string_view what, uint64_t id) {
+  // Ids are log indexes of entries after genesis, so never 0.
+  if (id == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(what), " must be set"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateGenesis(const v1::Genesis& g) {
+  UURO_RETURN_IF_ERROR(ValidateOrigin(g.origin()));
+  UURO_RETURN_IF_ERROR(Text("fund name", g.fund_name(), 1, kMaxFundNameSize));
+  if (!g.currency_name().empty()) {
+    UURO_RETURN_IF_ERROR(
+        Text("currency name", g.currency_name(), 1, kMaxCurrencyNameSize));
+  }
+  if (g.steward_keys().empty()) {
+    return absl::InvalidArgumentError("genesis must name a steward key");
+  }
+  std::set<std::string> seen;
+  for (const std::string& key : g.steward_keys()) {
+    UURO_RETURN_IF_ERROR(Key("steward key", key));
+    if (!seen.insert(key).second) {
+      return absl::InvalidArgumentError("a steward key is named twice");
+    }
+  }
+  seen.clear();
+  for (const std::string& key : g.council_keys()) {
+    UURO_RETURN_IF_ERROR(Key("council key", key));
+    if (!seen.insert(key).second) {
+      return absl::InvalidArgumentError("a council key is named twice");
+    }
+  }
+  if (g.log_verifier_key().empty()) {
+    return absl::InvalidArgumentError("genesis must name the log key");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateOpenRound(const v1::OpenRound& r) {
+  UURO_RETURN_IF_ERROR(Positive("allowance", r.allowance()));
+  if (r.allowance() > kMaxAllowance) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("allowance must be at most ", kMaxAllowance));
+  }
+  UURO_RETURN_IF_ERROR(Positive("credit value", r.credit_value_cents()));
+  if (r.opens_at_ms() >= r.closes_at_ms()) {
+    return absl::InvalidArgumentError(
+        "the round must open before it closes");
+  }
+  if (r.max_share_percent() < 1 || r.max_share_percent() > 100) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the maximum share must be 1 to 100 percent, not ",
+                     r.max_share_percent()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateProposal(const v1::ProposeInitiative& p) {
+  UURO_RETURN_IF_ERROR(Text("title", p.title(), 1, kMaxTitleSize));
+  UURO_RETURN_IF_ERROR(Text("summary", p.summary(), 0, kMaxSummarySize, true));
+  UURO_RETURN_IF_ERROR(Text("district", p.district(), 1, kMaxDistrictSize));
+  UURO_RETURN_IF_ERROR(Positive("amount asked", p.amount_asked()));
+  if (static_cast<size_t>(p.links_size()) > kMaxLinks) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("at most ", kMaxLinks, " links, not ", p.links_size()));
+  }
+  for (const std::string& link : p.links()) {
+    UURO_RETURN_IF_ERROR(Text("link", link, 1, kMaxLinkSize));
+    if (!link.starts_with("https://") && !link.starts_with("http://")) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("link \"", link.substr(0, 60),
+                       "\" must start with https:// or http://"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateOrigin(const std::string& origin) {
+  UURO_RETURN_IF_ERROR(Text("origin", origin, 1, kMaxOriginSize));
+  std::string_view rest = origin;
+  char32_t c;
+  while (NextCodePoint(rest, c)) {
+    if (IsUnicodeSpace(c)) {
+      return absl::InvalidArgumentError("the origin must not contain spaces");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidatePayload(const v1::TxBody& body) {
+  switch (body.payload_case()) {
+    case v1::TxBody::kGenesis:
+      return ValidateGenesis(body.genesis());
+    case v1::TxBody::kEnrollResident:
+      UURO_RETURN_IF_ERROR(Key("resident key", body.enroll_resident().key()));
+      return Text("district", body.enroll_resident().district(), 1,
+                  kMaxDistrictSize);
+    case v1::TxBody::kRevokeResident: {
+      const auto& r = body.revoke_resident();
+      UURO_RETURN_IF_ERROR(Key("resident key", r.key()));
+      if (!r.replacement_key().empty()) {
+        UURO_RETURN_IF_ERROR(Key("replacement key", r.replacement_key()));
+        if (r.replacement_key() == r.key()) {
+          return absl::InvalidArgumentError(
+              "the replacement key is the revoked key");
+        }
+      }
+      return Text("reason", r.reason(), 1, kMaxReasonSize);
+    }
+    case v1::TxBody::kOpenRound:
+      return ValidateOpenRound(body.open_round());
+    case v1::TxBody::kCloseRound:
+      return Id("round id", body.close_round().round_id());
+    case v1::TxBody::kProposeInitiative:
+      return ValidateProposal(body.propose_initiative());
+    case v1::TxBody::kSuspendInitiative:
+      UURO_RETURN_IF_ERROR(
+          Id("initiative id", body.suspend_initiative().initiative_id()));
+      return Text("reason", body.suspend_initiative().reason(), 1,
+                  kMaxReasonSize);
+    case v1::TxBody::kReinstateInitiative:
+      UURO_RETURN_IF_ERROR(
+          Id("initiative id", body.reinstate_initiative().initiative_id()));
+      return Text("reason", body.reinstate_initiative().reason(), 1,
+                  kMaxReasonSize);
+    case v1::TxBody::kAward:
+      UURO_RETURN_IF_ERROR(Id("round id", body.award().round_id()));
+      UURO_RETURN_IF_ERROR(Id("initiative id", body.award().initiative_id()));
+      return Positive("amount", body.award().amount());
+    case v1::TxBody::kWithdrawAward:
+      UURO_RETURN_IF_ERROR(Id("round id", body.withdraw_award().round_id()));
+      UURO_RETURN_IF_ERROR(
+          Id("initiative id", body.withdraw_award().initiative_id()));
+      return Positive("amount", body.withdraw_award().amount());
+    case v1::TxBody::kRequestRedemption:
+      UURO_RETURN_IF_ERROR(
+          Id("initiative id", body.request_redemption().initiative_id()));
+      UURO_RETURN_IF_ERROR(
+          Positive("amount", body.request_redemption().amount()));
+      return Text("purpose", body.request_redemption().purpose(), 1,
+                  kMaxReasonSize);
+    case v1::TxBody::kSettleRedemption:
+      UURO_RETURN_IF_ERROR(
+          Id("request id", body.settle_redemption().request_id()));
+      return Text("payment reference",
+                  body.settle_redemption().payment_reference(), 1,
+                  kMaxPaymentReferenceSize);
+    case v1::TxBody::kRejectRedemption:
+      UURO_RETURN_IF_ERROR(
+          Id("request id", body.reject_redemption().request_id()));
+      return Text("reason", body.reject_redemption().reason(), 1,
+                  kMaxReasonSize);
+    case v1::TxBody::kPostReport: {
+      const auto& r = body.post_report();
+      UURO_RETURN_IF_ERROR(Id("initiative id", r.initiative_id()));
+      UURO_RETURN_IF_ERROR(Text("report", r.text(), 1, kMaxReportSize, true));
+      if (!r.attachments_sha256().empty() &&
+          r.attachments_sha256().size() != kHashSize) {
+        return absl::InvalidArgumentError(
+            "the attachments hash must be empty or 32 bytes");
+      }
+      return absl::OkStatus();
+    }
+    case v1::TxBody::PAYLOAD_NOT_SET:
+      break;
+  }
+  return absl::InvalidArgumentError("the transaction has no payload");
+}
+
+
+std::optional<uint64_t> CheckedAdd(uint64_t a, uint64_t b) {
+  uint64_t sum;
+  if (__builtin_add_overflow(a, b, &sum)) return std::nullopt;
+  return sum;
+}
+
+}  // namespace uuro::fund

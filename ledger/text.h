@@ -1,0 +1,26 @@
+// Checks on UTF-8 text that goes into notes and transactions.
+#ifndef LEDGER_TEXT_H_
+#define LEDGER_TEXT_H_
+
+#include <string_view>
+
+#include "absl/status/status.h"
+
+namespace uuro {
+
+// Decodes the code point at the front of `s` into `cp` and drops it from `s`.
+// False if `s` does not start with well-formed UTF-8 (no overlong forms,
+// surrogates or values past U+10FFFF).
+bool NextCodePoint(std::string_view& s, char32_t& cp);
+
+// Unicode White_Space, as Go's unicode.IsSpace (the reference notes library).
+bool IsUnicodeSpace(char32_t c);
+
+// INVALID_ARGUMENT, naming `what`, unless `s` is UTF-8 without ASCII control
+// characters, except '\n' where `allow_newline`.
+absl::Status CheckCharacters(std::string_view s, bool allow_newline,
+                             std::string_view what);
+
+}  // namespace uuro
+
+#endif  // LEDGER_TEXT_H_
