@@ -67,12 +67,18 @@ class LogStore : public NodeReader {
   // The value of a state key, or nullopt if absent.
   virtual absl::StatusOr<std::optional<Bytes>> ReadState(
       std::string_view key) const = 0;
-  // Calls `visit` for every state key starting with `prefix`, in key order,
-  // until it returns false.
+  // Calls `visit` for every state key starting with `prefix` and not before
+  // `start` (empty: from the first), in key order, until it returns false.
   virtual absl::Status ScanState(
-      std::string_view prefix,
+      std::string_view prefix, std::string_view start,
       const std::function<bool(std::string_view key, ByteView value)>& visit)
       const = 0;
+  absl::Status ScanState(
+      std::string_view prefix,
+      const std::function<bool(std::string_view key, ByteView value)>& visit)
+      const {
+    return ScanState(prefix, {}, visit);
+  }
 };
 
 }  // namespace uuro

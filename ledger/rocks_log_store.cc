@@ -73,8 +73,9 @@ class RocksLogStore final : public LogStore {
   absl::StatusOr<Hash> ReadNode(NodeId id) const override;
   absl::StatusOr<std::optional<Bytes>> ReadState(
       std::string_view key) const override;
+  using LogStore::ScanState;
   absl::Status ScanState(
-      std::string_view prefix,
+      std::string_view prefix, std::string_view start,
       const std::function<bool(std::string_view, ByteView)>& visit)
       const override;
 
@@ -353,11 +354,12 @@ absl::StatusOr<std::optional<Bytes>> RocksLogStore::ReadState(
 }
 
 absl::Status RocksLogStore::ScanState(
-    std::string_view prefix,
+    std::string_view prefix, std::string_view start,
     const std::function<bool(std::string_view, ByteView)>& visit) const {
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), state_));
-  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size()));
+  std::string_view from = start > prefix ? start : prefix;
+  for (it->Seek(rocksdb::Slice(from.data(), from.size()));
        it->Valid() && it->key().starts_with(
                           rocksdb::Slice(prefix.data(), prefix.size()));
        it->Next()) {

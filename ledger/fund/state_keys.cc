@@ -15,8 +15,9 @@ std::string KeyBytes(const PublicKey& key) {
 
 std::string Fund() { return "fund"; }
 std::string Signer(const PublicKey& key) { return "signer/" + KeyBytes(key); }
+std::string TxPrefix(const PublicKey& key) { return "tx/" + KeyBytes(key); }
 std::string Tx(const PublicKey& key, uint64_t nonce) {
-  return "tx/" + KeyBytes(key) + EncodeUint64(nonce);
+  return TxPrefix(key) + EncodeUint64(nonce);
 }
 std::string Key(const PublicKey& key) { return "key/" + KeyBytes(key); }
 std::string Resident(uint64_t id) { return "resident/" + EncodeUint64(id); }
@@ -24,9 +25,11 @@ std::string Round(uint64_t id) { return "round/" + EncodeUint64(id); }
 std::string Spent(uint64_t round, uint64_t resident) {
   return "spent/" + EncodeUint64(round) + EncodeUint64(resident);
 }
+std::string AwardPrefix(uint64_t round, uint64_t resident) {
+  return "award/" + EncodeUint64(round) + EncodeUint64(resident);
+}
 std::string Award(uint64_t round, uint64_t resident, uint64_t initiative) {
-  return "award/" + EncodeUint64(round) + EncodeUint64(resident) +
-         EncodeUint64(initiative);
+  return AwardPrefix(round, resident) + EncodeUint64(initiative);
 }
 std::string DistrictRoundPrefix(uint64_t round) {
   return "district/" + EncodeUint64(round);
@@ -40,7 +43,8 @@ std::string InitiativeRoundPrefix(uint64_t round) {
 std::string InitiativeRound(uint64_t round, uint64_t initiative) {
   return InitiativeRoundPrefix(round) + EncodeUint64(initiative);
 }
-std::string Initiative(uint64_t id) { return "initiative/" + EncodeUint64(id); }
+std::string InitiativePrefix() { return "initiative/"; }
+std::string Initiative(uint64_t id) { return InitiativePrefix() + EncodeUint64(id); }
 std::string Redemption(uint64_t id) { return "redemption/" + EncodeUint64(id); }
 std::string ReportPrefix(uint64_t initiative) {
   return "report/" + EncodeUint64(initiative);

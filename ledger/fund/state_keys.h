@@ -14,6 +14,9 @@ namespace uuro::fund::keys {
 std::string Fund();
 std::string Signer(const PublicKey& key);
 std::string Tx(const PublicKey& key, uint64_t nonce);
+std::string TxPrefix(const PublicKey& key);
+std::string AwardPrefix(uint64_t round, uint64_t resident);
+std::string InitiativePrefix();
 std::string Key(const PublicKey& key);
 std::string Resident(uint64_t id);
 std::string Round(uint64_t id);

@@ -1,0 +1,27 @@
+// uuro.v1.Audit over a LedgerNode.
+#ifndef SERVICES_AUDIT_SERVICE_H_
+#define SERVICES_AUDIT_SERVICE_H_
+
+#include "services/ledger_node.h"
+#include "uuro/v1/audit.grpc.pb.h"
+
+namespace uuro::server {
+
+class AuditService final : public v1::Audit::Service {
+ public:
+  explicit AuditService(LedgerNode& node) : node_(node) {}
+
+  grpc::Status GetRoundTotals(grpc::ServerContext*,
+                              const v1::GetRoundTotalsRequest* request,
+                              v1::RoundTotals* response) override;
+  grpc::Status GetFundTotals(grpc::ServerContext*,
+                             const v1::GetFundTotalsRequest*,
+                             v1::FundTotals* response) override;
+
+ private:
+  LedgerNode& node_;
+};
+
+}  // namespace uuro::server
+
+#endif  // SERVICES_AUDIT_SERVICE_H_

@@ -1,0 +1,104 @@
+#include "services/data_dir.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "ledger/checkpoint.h"
+#include "ledger/fund/batch_applier.h"
+#include "ledger/fund/transaction.h"
+#include "ledger/fund/validation.h"
+#include "ledger/note.h"
+#include "ledger/rocks_log_store.h"
+#include "ledger/status_macros.h"
+
+namespace uuro::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string KeyBytes(const PublicKey& key) {
+  return std::string(key.begin(), key.end());
+}
+
+uint64_t NowMs() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
+
+}  // namespace
+
+std::string DefaultDataDir() {
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) {
+    return absl::StrCat(xdg, "/uuro");
+  }
+  const char* home = std::getenv("HOME");
+  return absl::StrCat(home && *home ? home : ".", "/.local/share/uuro");
+}
+
+absl::StatusOr<std::string> InitLedger(const DataDir& dir,
+                                       const InitOptions& options) {
+  UURO_RETURN_IF_ERROR(fund::ValidateOrigin(options.origin));
+  if (options.steward_keys.empty()) {
+    return absl::InvalidArgumentError("a ledger needs at least one steward key");
+  }
+  std::error_code ec;
+  if (fs::exists(dir.db(), ec) || fs::exists(dir.log_key(), ec)) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        dir.root, " already holds a ledger; not overwriting it"));
+  }
+  fs::create_directories(dir.root, ec);
+  if (ec) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot create ", dir.root, ": ", ec.message()));
+  }
+  UURO_ASSIGN_OR_RETURN(auto store, CreateRocksLogStore(dir.db()));
+  SecretKey generated = SecretKey::Generate();
+  UURO_RETURN_IF_ERROR(SaveSecretKey(generated, dir.log_key()));
+  UURO_ASSIGN_OR_RETURN(SecretKey key, LoadSecretKey(dir.log_key()));
+  UURO_ASSIGN_OR_RETURN(NoteSigner signer,
+                        NoteSigner::Create(options.origin, std::move(key)));
+  std::string vkey = FormatVerifierKey(signer.verifier());
+
+  v1::TxBody body;
+  body.set_origin(options.origin);
+  body.set_nonce(0);
+  uint64_t now = NowMs();
+  body.set_expires_at_ms(now + 60'000);
+  v1::Genesis* genesis = body.mutable_genesis();
+  genesis->set_origin(options.origin);
+  genesis->set_fund_name(options.fund_name);
+  genesis->set_currency_name(options.currency_name);
+  for (const PublicKey& k : options.steward_keys) {
+    genesis->add_steward_keys(KeyBytes(k));
+  }
+  for (const PublicKey& k : options.council_keys) {
+    genesis->add_council_keys(KeyBytes(k));
+  }
+  genesis->set_log_verifier_key(vkey);
+
+  UURO_ASSIGN_OR_RETURN(
+      fund::VerifiedTx tx,
+      fund::DecodeEnvelope(fund::SignEnvelope(signer.key(), body)));
+  fund::StoreStateReader state(*store);
+  fund::BatchApplier applier(state, 0);
+  UURO_RETURN_IF_ERROR(applier.Apply(tx, now).status());
+  UURO_RETURN_IF_ERROR(store->Append(
+      applier.TakeBatch(), [&](uint64_t size, const Hash& root) {
+        return SignCheckpoint({options.origin, size, root, {}}, signer);
+      }));
+  std::ofstream out(dir.log_vkey());
+  out << vkey << "\n";
+  out.close();
+  if (!out) {
+    return absl::InternalError(
+        absl::StrCat("cannot write ", dir.log_vkey()));
+  }
+  return vkey;
+}
+
+}  // namespace uuro::server

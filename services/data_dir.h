@@ -1,0 +1,43 @@
+// The layout of a uurod data folder and creating a new ledger in one.
+//
+//   DIR/db/        the RocksDB ledger (docs/log-format.md)
+//   DIR/log.key    the log signing key, mode 0600; it never leaves DIR
+//   DIR/log.vkey   the log's C2SP verifier key, for anyone to pin
+#ifndef SERVICES_DATA_DIR_H_
+#define SERVICES_DATA_DIR_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "ledger/keys.h"
+
+namespace uuro::server {
+
+struct DataDir {
+  std::string root;
+  std::string db() const { return root + "/db"; }
+  std::string log_key() const { return root + "/log.key"; }
+  std::string log_vkey() const { return root + "/log.vkey"; }
+};
+
+struct InitOptions {
+  std::string origin;
+  std::string fund_name = "Innovation micro-fund";
+  std::string currency_name = "Uuro";
+  std::vector<PublicKey> steward_keys;
+  std::vector<PublicKey> council_keys;
+};
+
+// Creates the ledger: generates the log key, writes genesis as entry 0 with a
+// signed checkpoint, and writes log.vkey. Returns the verifier key text.
+// ALREADY_EXISTS if DIR already holds a ledger; nothing is overwritten.
+absl::StatusOr<std::string> InitLedger(const DataDir& dir,
+                                       const InitOptions& options);
+
+// The default data folder: $XDG_DATA_HOME/uuro, or ~/.local/share/uuro.
+std::string DefaultDataDir();
+
+}  // namespace uuro::server
+
+#endif  // SERVICES_DATA_DIR_H_

@@ -1,0 +1,111 @@
+#include "services/ledger_node.h"
+
+#include "absl/strings/str_cat.h"
+#include "ledger/fund/queries.h"
+#include "ledger/fund/transaction.h"
+#include "ledger/merkle.h"
+#include "ledger/rocks_log_store.h"
+#include "ledger/status_macros.h"
+
+namespace uuro::server {
+
+absl::StatusOr<std::unique_ptr<LedgerNode>> LedgerNode::Open(
+    const DataDir& dir, const Options& options) {
+  auto store = OpenRocksLogStore(dir.db());
+  if (absl::IsNotFound(store.status())) {
+    return absl::NotFoundError(absl::StrCat(
+        "no ledger in ", dir.root, "; create one with: uurod init --data ",
+        dir.root, " --origin ORIGIN --steward-key KEY"));
+  }
+  UURO_RETURN_IF_ERROR(store.status());
+  fund::StoreStateReader state(**store);
+  UURO_ASSIGN_OR_RETURN(v1::FundRecord fund, fund::ReadFund(state));
+  UURO_ASSIGN_OR_RETURN(SecretKey key, LoadSecretKey(dir.log_key()));
+  UURO_ASSIGN_OR_RETURN(NoteVerifier named,
+                        ParseVerifierKey(fund.log_verifier_key()));
+  if (named.key() != key.public_key()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        dir.log_key(), " is not the log key this ledger's genesis names"));
+  }
+  UURO_ASSIGN_OR_RETURN(NoteSigner signer,
+                        NoteSigner::Create(named.name(), std::move(key)));
+  return std::unique_ptr<LedgerNode>(new LedgerNode(
+      std::move(*store), std::move(signer), fund.origin(), options));
+}
+
+LedgerNode::LedgerNode(std::unique_ptr<LogStore> store, NoteSigner signer,
+                       std::string origin, const Options& options)
+    : store_(std::move(store)),
+      state_(*store_),
+      signer_(std::move(signer)),
+      verifier_(signer_.verifier()),
+      origin_(std::move(origin)),
+      limiter_(options.rate_per_second, options.rate_burst),
+      sequencer_(std::make_unique<Sequencer>(*store_, signer_, origin_,
+                                             options.sequencer)) {}
+
+LedgerNode::~LedgerNode() { sequencer_->Stop(); }
+
+absl::StatusOr<fund::VerifiedTx> LedgerNode::Admit(ByteView envelope) {
+  UURO_ASSIGN_OR_RETURN(fund::VerifiedTx tx, fund::DecodeEnvelope(envelope));
+  if (!limiter_.Allow(tx.signer)) {
+    return absl::ResourceExhaustedError(
+        "too many transactions from this key; slow down and retry");
+  }
+  return tx;
+}
+
+absl::StatusOr<v1::Receipt> LedgerNode::Submit(ByteView envelope) {
+  UURO_ASSIGN_OR_RETURN(fund::VerifiedTx tx, Admit(envelope));
+  UURO_ASSIGN_OR_RETURN(fund::ApplyResult result,
+                        sequencer_->Enqueue(std::move(tx)).get());
+  return MakeReceipt(result.index, result.duplicate);
+}
+
+std::vector<absl::StatusOr<v1::Receipt>> LedgerNode::SubmitMany(
+    const std::vector<ByteView>& envelopes) {
+  std::vector<absl::StatusOr<v1::Receipt>> receipts(
+      envelopes.size(), absl::InternalError("not processed"));
+  std::vector<std::future<absl::StatusOr<fund::ApplyResult>>> futures(
+      envelopes.size());
+  for (size_t i = 0; i < envelopes.size(); ++i) {
+    auto tx = Admit(envelopes[i]);
+    if (!tx.ok()) {
+      receipts[i] = tx.status();
+    } else {
+      futures[i] = sequencer_->Enqueue(std::move(*tx));
+    }
+  }
+  for (size_t i = 0; i < envelopes.size(); ++i) {
+    if (!futures[i].valid()) continue;
+    auto result = futures[i].get();
+    receipts[i] = result.ok() ? MakeReceipt(result->index, result->duplicate)
+                              : absl::StatusOr<v1::Receipt>(result.status());
+  }
+  return receipts;
+}
+
+absl::StatusOr<v1::Receipt> LedgerNode::MakeReceipt(uint64_t index,
+                                                    bool duplicate) const {
+  std::shared_ptr<const SignedCheckpoint> cp = checkpoint();
+  if (index >= cp->size) {
+    return absl::InternalError(absl::StrCat(
+        "entry ", index, " is not covered by the latest checkpoint"));
+  }
+  UURO_ASSIGN_OR_RETURN(Bytes entry, store_->ReadEntry(index));
+  UURO_ASSIGN_OR_RETURN(std::vector<Hash> proof,
+                        InclusionProof(*store_, index, cp->size));
+  v1::Receipt receipt;
+  receipt.set_index(index);
+  Hash leaf = HashLeaf(entry);
+  receipt.set_leaf_hash(std::string(AsString(leaf)));
+  receipt.set_entry(std::string(AsString(entry)));
+  receipt.set_checkpoint(cp->note);
+  for (const Hash& h : proof) {
+    receipt.add_inclusion_proof(std::string(AsString(h)));
+  }
+  receipt.set_duplicate(duplicate);
+  return receipt;
+}
+
+}  // namespace uuro::server

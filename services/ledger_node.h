@@ -1,0 +1,73 @@
+// A ledger opened for serving: the store, the log key, the sequencer and the
+// submission path shared by every gRPC method that writes.
+#ifndef SERVICES_LEDGER_NODE_H_
+#define SERVICES_LEDGER_NODE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "ledger/fund/state_view.h"
+#include "ledger/log_store.h"
+#include "ledger/note.h"
+#include "services/data_dir.h"
+#include "services/rate_limiter.h"
+#include "services/sequencer.h"
+#include "uuro/v1/ledger.pb.h"
+
+namespace uuro::server {
+
+class LedgerNode {
+ public:
+  struct Options {
+    Sequencer::Options sequencer;
+    double rate_per_second = 50;  // Per signer; 0 disables the limit.
+    double rate_burst = 200;
+  };
+
+  // Opens the ledger in `dir` and checks that its log key is the one genesis
+  // names. NOT_FOUND if there is no ledger; FAILED_PRECONDITION on a mismatch.
+  static absl::StatusOr<std::unique_ptr<LedgerNode>> Open(const DataDir& dir,
+                                                          const Options& options);
+  ~LedgerNode();
+
+  // Verifies `envelope` on the calling thread, then waits until the sequencer
+  // made its entry durable, and returns the receipt.
+  absl::StatusOr<v1::Receipt> Submit(ByteView envelope);
+  // The same for many envelopes, verified here and sequenced together.
+  std::vector<absl::StatusOr<v1::Receipt>> SubmitMany(
+      const std::vector<ByteView>& envelopes);
+
+  // A receipt for the committed entry `index` against the latest checkpoint.
+  absl::StatusOr<v1::Receipt> MakeReceipt(uint64_t index, bool duplicate) const;
+
+  const LogStore& store() const { return *store_; }
+  const fund::StateReader& state() const { return state_; }
+  std::shared_ptr<const SignedCheckpoint> checkpoint() const {
+    return sequencer_->checkpoint();
+  }
+  const std::string& origin() const { return origin_; }
+  const NoteVerifier& verifier() const { return verifier_; }
+  Sequencer& sequencer() { return *sequencer_; }
+
+  // Finishes the work in flight and stops taking more.
+  void Shutdown() { sequencer_->Stop(); }
+
+ private:
+  LedgerNode(std::unique_ptr<LogStore> store, NoteSigner signer,
+             std::string origin, const Options& options);
+  absl::StatusOr<fund::VerifiedTx> Admit(ByteView envelope);
+
+  std::unique_ptr<LogStore> store_;
+  fund::StoreStateReader state_;
+  NoteSigner signer_;
+  NoteVerifier verifier_;
+  const std::string origin_;
+  RateLimiter limiter_;
+  std::unique_ptr<Sequencer> sequencer_;  // Last: stops before the rest goes.
+};
+
+}  // namespace uuro::server
+
+#endif  // SERVICES_LEDGER_NODE_H_

@@ -1,0 +1,45 @@
+// uuro.v1.Ledger over a LedgerNode.
+#ifndef SERVICES_LEDGER_SERVICE_H_
+#define SERVICES_LEDGER_SERVICE_H_
+
+#include "services/ledger_node.h"
+#include "uuro/v1/ledger.grpc.pb.h"
+
+namespace uuro::server {
+
+class LedgerService final : public v1::Ledger::Service {
+ public:
+  explicit LedgerService(LedgerNode& node) : node_(node) {}
+
+  grpc::Status Submit(grpc::ServerContext*, const v1::SubmitRequest* request,
+                      v1::Receipt* response) override;
+  grpc::Status SubmitBatch(grpc::ServerContext*,
+                           const v1::SubmitBatchRequest* request,
+                           v1::SubmitBatchResponse* response) override;
+  grpc::Status GetFund(grpc::ServerContext*, const v1::GetFundRequest*,
+                       v1::FundRecord* response) override;
+  grpc::Status GetResident(grpc::ServerContext*,
+                           const v1::GetResidentRequest* request,
+                           v1::ResidentView* response) override;
+  grpc::Status GetInitiative(grpc::ServerContext*,
+                             const v1::GetInitiativeRequest* request,
+                             v1::InitiativeView* response) override;
+  grpc::Status ListInitiatives(grpc::ServerContext*,
+                               const v1::ListInitiativesRequest* request,
+                               v1::ListInitiativesResponse* response) override;
+  grpc::Status GetRound(grpc::ServerContext*, const v1::GetRoundRequest* request,
+                        v1::RoundRecord* response) override;
+  grpc::Status GetRedemption(grpc::ServerContext*,
+                             const v1::GetRedemptionRequest* request,
+                             v1::RedemptionRecord* response) override;
+  grpc::Status GetHistory(grpc::ServerContext*,
+                          const v1::GetHistoryRequest* request,
+                          v1::GetHistoryResponse* response) override;
+
+ private:
+  LedgerNode& node_;
+};
+
+}  // namespace uuro::server
+
+#endif  // SERVICES_LEDGER_SERVICE_H_

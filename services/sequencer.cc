@@ -1,0 +1,160 @@
+#include "services/sequencer.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "ledger/checkpoint.h"
+#include "ledger/fund/queries.h"
+#include "ledger/status_macros.h"
+
+namespace uuro::server {
+namespace {
+
+uint64_t WallClockMs() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
+
+}  // namespace
+
+absl::StatusOr<SignedCheckpoint> ParseOwnCheckpoint(const std::string& note) {
+  size_t split = note.find("\n\n");
+  if (split == std::string::npos) {
+    return absl::DataLossError("the stored checkpoint is not a signed note");
+  }
+  UURO_ASSIGN_OR_RETURN(Checkpoint cp,
+                        ParseCheckpoint(std::string_view(note).substr(0, split + 1)));
+  return SignedCheckpoint{note, cp.size, cp.root};
+}
+
+Sequencer::Sequencer(LogStore& store, const NoteSigner& signer,
+                     std::string origin, Options options)
+    : store_(store),
+      signer_(signer),
+      origin_(std::move(origin)),
+      options_(options) {
+  auto stored = ParseOwnCheckpoint(store_.checkpoint());
+  checkpoint_ = std::make_shared<const SignedCheckpoint>(
+      stored.ok() ? *stored : SignedCheckpoint{"", store_.size(), store_.root()});
+  fund::StoreStateReader state(store_);
+  if (auto fund = fund::ReadFund(state); fund.ok()) {
+    last_time_ms_ = fund->last_time_ms();
+  }
+  thread_ = std::thread([this] { Run(); });
+}
+
+Sequencer::~Sequencer() {
+  Stop();
+}
+
+std::future<absl::StatusOr<fund::ApplyResult>> Sequencer::Enqueue(
+    fund::VerifiedTx tx) {
+  Pending pending{std::move(tx), {}};
+  auto future = pending.done.get_future();
+  absl::MutexLock lock(&mu_);
+  if (stopping_) {
+    pending.done.set_value(
+        absl::UnavailableError("the ledger is shutting down"));
+  } else if (queue_.size() >= options_.max_queue) {
+    pending.done.set_value(absl::ResourceExhaustedError(
+        "the ledger is overloaded; retry with backoff"));
+  } else {
+    queue_.push_back(std::move(pending));
+  }
+  return future;
+}
+
+void Sequencer::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+std::shared_ptr<const SignedCheckpoint> Sequencer::checkpoint() const {
+  absl::MutexLock lock(&mu_);
+  return checkpoint_;
+}
+
+void Sequencer::set_commit_listener(CommitListener listener) {
+  absl::MutexLock lock(&mu_);
+  listener_ = std::move(listener);
+}
+
+void Sequencer::Run() {
+  while (true) {
+    std::deque<Pending> batch;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](Sequencer* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
+            return s->stopping_ || !s->queue_.empty();
+          },
+          this));
+      if (queue_.empty()) return;  // Stopping, and nothing left to do.
+      size_t n = std::min(queue_.size(), options_.max_batch);
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    ProcessBatch(batch);
+  }
+}
+
+uint64_t Sequencer::NextTime() {
+  // Entry times never go backwards, even if the wall clock does.
+  last_time_ms_ = std::max(last_time_ms_, WallClockMs());
+  return last_time_ms_;
+}
+
+void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
+  fund::StoreStateReader committed(store_);
+  const uint64_t first_new = store_.size();
+  fund::BatchApplier applier(committed, first_new);
+  std::vector<absl::StatusOr<fund::ApplyResult>> results;
+  results.reserve(batch.size());
+  const uint64_t saved_time = last_time_ms_;
+  for (Pending& p : batch) {
+    results.push_back(applier.Apply(p.tx, NextTime()));
+  }
+  absl::Status commit = absl::OkStatus();
+  std::shared_ptr<const SignedCheckpoint> signed_checkpoint;
+  if (applier.next_index() > first_new) {
+    commit = store_.Append(
+        applier.TakeBatch(),
+        [&](uint64_t size, const Hash& root) -> absl::StatusOr<std::string> {
+          UURO_ASSIGN_OR_RETURN(
+              std::string note,
+              SignCheckpoint({origin_, size, root, {}}, signer_));
+          signed_checkpoint =
+              std::make_shared<const SignedCheckpoint>(SignedCheckpoint{note, size, root});
+          return note;
+        });
+  }
+  if (!commit.ok()) {
+    // Nothing of this batch is durable: every answer that depends on it fails.
+    last_time_ms_ = saved_time;
+    absl::Status failed = absl::UnavailableError(absl::StrCat(
+        "the ledger could not commit; nothing was recorded: ", commit.message()));
+    for (auto& result : results) {
+      if (result.ok() && result->index >= first_new) result = failed;
+    }
+  } else if (signed_checkpoint) {
+    CommitListener listener;
+    {
+      absl::MutexLock lock(&mu_);
+      checkpoint_ = signed_checkpoint;
+      listener = listener_;
+    }
+    if (listener) listener(*signed_checkpoint);
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    batch[i].done.set_value(std::move(results[i]));
+  }
+}
+
+}  // namespace uuro::server

@@ -1,0 +1,96 @@
+// The single writer of the ledger. Request threads verify signatures in
+// parallel and hand verified transactions here; one thread takes them in
+// batches, applies the fund rules in order, and commits each batch (entries,
+// tree, state, signed checkpoint) as one synced write. Only then does any
+// request of the batch get its answer.
+#ifndef SERVICES_SEQUENCER_H_
+#define SERVICES_SEQUENCER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "ledger/fund/batch_applier.h"
+#include "ledger/log_store.h"
+#include "ledger/note.h"
+
+namespace uuro::server {
+
+// A signed checkpoint and what it says, as last committed.
+struct SignedCheckpoint {
+  std::string note;  // The signed note text.
+  uint64_t size = 0;
+  Hash root{};
+};
+
+class Sequencer {
+ public:
+  struct Options {
+    size_t max_batch = 2048;   // Transactions per commit at most.
+    size_t max_queue = 20000;  // Waiting beyond this: RESOURCE_EXHAUSTED.
+  };
+  // Called after every commit, on the sequencer thread.
+  using CommitListener = std::function<void(const SignedCheckpoint&)>;
+
+  // `store` and `signer` must outlive the sequencer. Starts its thread.
+  Sequencer(LogStore& store, const NoteSigner& signer, std::string origin,
+            Options options);
+  ~Sequencer();  // Stop(), then joins.
+  Sequencer(const Sequencer&) = delete;
+  Sequencer& operator=(const Sequencer&) = delete;
+
+  // Queues `tx` and returns a future that is ready once its entry is durable
+  // (or it was refused). RESOURCE_EXHAUSTED when the queue is full,
+  // UNAVAILABLE after Stop().
+  std::future<absl::StatusOr<fund::ApplyResult>> Enqueue(fund::VerifiedTx tx);
+
+  // Stops taking work, finishes everything queued, and returns.
+  void Stop();
+
+  // The latest committed checkpoint. Safe from any thread.
+  std::shared_ptr<const SignedCheckpoint> checkpoint() const;
+
+  void set_commit_listener(CommitListener listener);
+
+ private:
+  struct Pending {
+    fund::VerifiedTx tx;
+    std::promise<absl::StatusOr<fund::ApplyResult>> done;
+  };
+
+  void Run();
+  void ProcessBatch(std::deque<Pending>& batch);
+  uint64_t NextTime();
+
+  LogStore& store_;
+  const NoteSigner& signer_;
+  const std::string origin_;
+  const Options options_;
+
+  mutable absl::Mutex mu_;
+  std::deque<Pending> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::shared_ptr<const SignedCheckpoint> checkpoint_ ABSL_GUARDED_BY(mu_);
+  CommitListener listener_ ABSL_GUARDED_BY(mu_);
+
+  // Only the sequencer thread touches these.
+  uint64_t last_time_ms_ = 0;
+
+  std::thread thread_;  // Last: starts after everything above exists.
+};
+
+// Splits a signed note into its checkpoint without checking signatures; for
+// notes this process signed itself and stored.
+absl::StatusOr<SignedCheckpoint> ParseOwnCheckpoint(const std::string& note);
+
+}  // namespace uuro::server
+
+#endif  // SERVICES_SEQUENCER_H_

@@ -1,0 +1,52 @@
+// The gRPC server of uurod: the Ledger, Transparency and Audit services, the
+// standard health service and server reflection, on one listener.
+#ifndef SERVICES_SERVER_H_
+#define SERVICES_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "services/audit_service.h"
+#include "services/ledger_node.h"
+#include "services/ledger_service.h"
+#include "services/transparency_service.h"
+
+namespace uuro::server {
+
+struct ServeOptions {
+  std::string grpc_listen = "127.0.0.1:50051";  // Port 0 picks a free one.
+  std::string tls_cert;  // PEM files; both or neither.
+  std::string tls_key;
+};
+
+class GrpcServer {
+ public:
+  // Starts serving `node`, which must outlive the server.
+  static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(
+      LedgerNode& node, const ServeOptions& options);
+
+  // The address actually bound (with the chosen port).
+  const std::string& address() const { return address_; }
+
+  // Stops taking calls and lets the ones in flight finish (up to a deadline).
+  void Shutdown();
+  // Blocks until Shutdown() has completed.
+  void Wait() { server_->Wait(); }
+
+ private:
+  explicit GrpcServer(LedgerNode& node)
+      : ledger_(node), transparency_(node), audit_(node) {}
+
+  LedgerService ledger_;
+  TransparencyService transparency_;
+  AuditService audit_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string address_;
+};
+
+}  // namespace uuro::server
+
+#endif  // SERVICES_SERVER_H_

@@ -1,0 +1,156 @@
+// uurod: the Uuro ledger server.
+//
+//   uurod init  --data DIR --origin ORIGIN --steward-key KEY [--council-key KEY]
+//   uurod serve --data DIR [--grpc-listen ADDR] [--tls-cert F --tls-key F]
+#include <signal.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "ledger/keys.h"
+#include "services/data_dir.h"
+#include "services/ledger_node.h"
+#include "services/server.h"
+
+namespace uuro::server {
+namespace {
+
+struct InitFlags {
+  std::string data = DefaultDataDir();
+  InitOptions options;
+  std::vector<std::string> stewards;
+  std::vector<std::string> council;
+};
+
+struct ServeFlags {
+  std::string data = DefaultDataDir();
+  ServeOptions serve;
+  LedgerNode::Options node;
+};
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "uurod: %s\n", std::string(status.message()).c_str());
+  return 1;
+}
+
+int RunInit(InitFlags& flags) {
+  for (const std::string& text : flags.stewards) {
+    auto key = ParsePublicKey(text);
+    if (!key.ok()) return Fail(key.status());
+    flags.options.steward_keys.push_back(*key);
+  }
+  for (const std::string& text : flags.council) {
+    auto key = ParsePublicKey(text);
+    if (!key.ok()) return Fail(key.status());
+    flags.options.council_keys.push_back(*key);
+  }
+  DataDir dir{flags.data};
+  auto vkey = InitLedger(dir, flags.options);
+  if (!vkey.ok()) return Fail(vkey.status());
+  std::printf("created the ledger %s in %s\n", flags.options.origin.c_str(),
+              flags.data.c_str());
+  std::printf("log verifier key (also in %s):\n%s\n", dir.log_vkey().c_str(),
+              vkey->c_str());
+  return 0;
+}
+
+int RunServe(const ServeFlags& flags) {
+  // Signals go to one thread that shuts down in order; block them everywhere
+  // else before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto node = LedgerNode::Open(DataDir{flags.data}, flags.node);
+  if (!node.ok()) return Fail(node.status());
+  auto server = GrpcServer::Start(**node, flags.serve);
+  if (!server.ok()) return Fail(server.status());
+  auto cp = (*node)->checkpoint();
+  spdlog::info("event=listening grpc={} origin={} tree_size={} data={}",
+               (*server)->address(), (*node)->origin(), cp->size, flags.data);
+
+  std::thread waiter([&] {
+    int received = 0;
+    sigwait(&signals, &received);
+    spdlog::info("event=stopping signal={}", received == SIGINT ? "SIGINT"
+                                                                : "SIGTERM");
+    (*server)->Shutdown();
+  });
+  (*server)->Wait();
+  waiter.join();
+  (*node)->Shutdown();
+  spdlog::info("event=stopped tree_size={}", (*node)->checkpoint()->size);
+  return 0;
+}
+
+}  // namespace
+}  // namespace uuro::server
+
+int main(int argc, char** argv) {
+  using namespace uuro::server;
+  auto logger = spdlog::stderr_logger_mt("uurod");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("ts=%Y-%m-%dT%H:%M:%S.%eZ level=%l %v",
+                      spdlog::pattern_time_type::utc);
+
+  CLI::App app{"uurod: the Uuro ledger server, a signed, append-only log of a "
+               "municipal innovation micro-fund."};
+  app.set_version_flag("--version", std::string("uurod 0.1.0"));
+  app.require_subcommand(1);
+
+  InitFlags init;
+  CLI::App* init_cmd = app.add_subcommand(
+      "init", "Create a new ledger: log key, genesis entry, log.vkey.");
+  init_cmd->add_option("--data", init.data, "data folder")
+      ->capture_default_str();
+  init_cmd->add_option("--origin", init.options.origin,
+                       "log origin, e.g. fund.example-town.fi/2027")
+      ->required();
+  init_cmd->add_option("--steward-key", init.stewards,
+                       "steward public key (hex); repeatable")
+      ->required();
+  init_cmd->add_option("--council-key", init.council,
+                       "council public key (hex); repeatable");
+  init_cmd->add_option("--fund-name", init.options.fund_name, "fund name")
+      ->capture_default_str();
+  init_cmd->add_option("--currency", init.options.currency_name,
+                       "name of the credits")
+      ->capture_default_str();
+  init_cmd->footer(
+      "Example:\n  uurod init --data /var/lib/uuro --origin "
+      "fund.example-town.fi/2027 --steward-key $(uuro key show --key "
+      "steward.key)");
+
+  ServeFlags serve;
+  CLI::App* serve_cmd = app.add_subcommand("serve", "Serve the ledger over gRPC.");
+  serve_cmd->add_option("--data", serve.data, "data folder")
+      ->capture_default_str();
+  serve_cmd->add_option("--grpc-listen", serve.serve.grpc_listen,
+                        "address to listen on (port 0: any free port)")
+      ->capture_default_str();
+  serve_cmd->add_option("--tls-cert", serve.serve.tls_cert,
+                        "PEM certificate chain for TLS");
+  serve_cmd->add_option("--tls-key", serve.serve.tls_key,
+                        "PEM private key for TLS");
+  serve_cmd->add_option("--rate-limit", serve.node.rate_per_second,
+                        "transactions per second per signer (0: no limit)")
+      ->capture_default_str();
+  serve_cmd->add_option("--rate-burst", serve.node.rate_burst,
+                        "burst per signer")
+      ->capture_default_str();
+  serve_cmd->add_option("--max-queue", serve.node.sequencer.max_queue,
+                        "submissions waiting at most; beyond: RESOURCE_EXHAUSTED")
+      ->capture_default_str();
+  serve_cmd->footer("Example:\n  uurod serve --data /var/lib/uuro "
+                    "--grpc-listen 127.0.0.1:50051");
+
+  CLI11_PARSE(app, argc, argv);
+  if (init_cmd->parsed()) return RunInit(init);
+  return RunServe(serve);
+}
