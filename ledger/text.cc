@@ -46,7 +46,8 @@ absl::Status CheckCharacters(std::string_view s, bool allow_newline,
       return absl::InvalidArgumentError(
           absl::StrCat(std::string(what), " is not valid UTF-8"));
     }
-    if (c < 0x20 && !(allow_newline && c == '\n')) {
+    bool control = c < 0x20 || (c >= 0x7F && c <= 0x9F);
+    if (control && !(allow_newline && c == '\n')) {
       return absl::InvalidArgumentError(
           absl::StrCat(std::string(what), " contains control character ",
                        absl::StrFormat("0x%02x", static_cast<unsigned>(c))));

@@ -16,8 +16,9 @@ bool NextCodePoint(std::string_view& s, char32_t& cp);
 // Unicode White_Space, as Go's unicode.IsSpace (the reference notes library).
 bool IsUnicodeSpace(char32_t c);
 
-// INVALID_ARGUMENT, naming `what`, unless `s` is UTF-8 without ASCII control
-// characters, except '\n' where `allow_newline`.
+// INVALID_ARGUMENT, naming `what`, unless `s` is UTF-8 without control
+// characters (C0, DEL and C1, which terminals may act on), except '\n' where
+// `allow_newline`.
 absl::Status CheckCharacters(std::string_view s, bool allow_newline,
                              std::string_view what);
 

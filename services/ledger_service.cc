@@ -260,4 +260,16 @@ grpc::Status LedgerService::GetHistory(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
+grpc::Status LedgerService::GetNextNonce(grpc::ServerContext*,
+                                         const v1::GetNextNonceRequest* request,
+                                         v1::GetNextNonceResponse* response) {
+  auto key = KeyField(request->key());
+  if (!key.ok()) return ToGrpcStatus(key.status());
+  v1::SignerRecord signer;
+  auto found = fund::ReadRecord(node_.state(), keys::Signer(*key), signer);
+  if (!found.ok()) return ToGrpcStatus(found.status());
+  response->set_next_nonce(signer.next_nonce());
+  return grpc::Status::OK;
+}
+
 }  // namespace uuro::server

@@ -35,6 +35,9 @@ class LedgerService final : public v1::Ledger::Service {
   grpc::Status GetHistory(grpc::ServerContext*,
                           const v1::GetHistoryRequest* request,
                           v1::GetHistoryResponse* response) override;
+  grpc::Status GetNextNonce(grpc::ServerContext*,
+                            const v1::GetNextNonceRequest* request,
+                            v1::GetNextNonceResponse* response) override;
 
  private:
   LedgerNode& node_;

@@ -15,6 +15,15 @@ absl::StatusOr<VerifiedTx> DecodeEnvelope(ByteView envelope) {
                               static_cast<int>(envelope.size()))) {
     return absl::InvalidArgumentError("the envelope does not decode");
   }
+  // One encoding per envelope: otherwise anyone could wrap a signed body in
+  // other bytes (an unknown field, say) and have it logged first, so that
+  // the signer's own resubmission no longer matches its entry.
+  decoded.DiscardUnknownFields();
+  if (decoded.SerializeAsString() != AsString(envelope)) {
+    return absl::InvalidArgumentError(
+        "the envelope is not canonically encoded (fields in order, no "
+        "unknown or repeated fields)");
+  }
   if (decoded.signer().size() != kPublicKeySize) {
     return absl::InvalidArgumentError(
         absl::StrCat("the signer key is ", decoded.signer().size(),

@@ -33,6 +33,7 @@ namespace uuro::testing {
 // One transaction as the sequencer sees it.
 struct ModelTx {
   bool decodes = true;          // The envelope and body parse (step 1).
+  bool canonical = true;        // The envelope is encoded canonically (step 1).
   bool signature_valid = true;  // Step 2.
   size_t envelope_size = 0;
   Hash envelope_hash{};
@@ -155,10 +156,10 @@ class ReferenceModel {
   // Districts that may have a record in `round`: residents' and initiatives'.
   std::set<std::string> Districts() const;
 
-  // The records docs/fund-rules.md implies, recomputed from scratch. Fields
-  // the document leaves to the implementation are left at their defaults and
-  // the test ignores them (InitiativeRecord.open_round, and decided_at_ms of
-  // a request settled by rule).
+  // The records docs/fund-rules.md implies, recomputed from scratch. The one
+  // field the document leaves to the implementation, decided_at_ms of a
+  // request settled by rule, is set to the request's time and the test
+  // ignores it.
   v1::FundRecord ExpectedFund() const;
   v1::RoundRecord ExpectedRound(uint64_t id) const;
   v1::InitiativeRecord ExpectedInitiative(uint64_t id) const;

@@ -1,0 +1,670 @@
+#include "tests/ledger/fund/reference_model.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace uuro::testing {
+namespace {
+
+using Code = absl::StatusCode;
+
+constexpr size_t kEnvelopeLimit = 60000;
+constexpr uint64_t kMaxAllowance = 1'000'000'000'000;
+
+// Decodes one UTF-8 sequence at `s[i]`; false if it is not well formed
+// (overlong, surrogate, beyond U+10FFFF, truncated).
+bool NextCodePoint(const std::string& s, size_t& i, uint32_t& cp) {
+  const auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
+  uint8_t b0 = byte(i);
+  size_t n;
+  uint32_t min;
+  if (b0 < 0x80) {
+    cp = b0;
+    ++i;
+    return true;
+  } else if ((b0 & 0xE0) == 0xC0) {
+    n = 1, cp = b0 & 0x1F, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    n = 2, cp = b0 & 0x0F, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    n = 3, cp = b0 & 0x07, min = 0x10000;
+  } else {
+    return false;
+  }
+  if (i + n >= s.size()) return false;  // Truncated.
+  for (size_t k = 1; k <= n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return false;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+  i += n + 1;
+  return true;
+}
+
+PublicKey ToKey(const std::string& bytes) {
+  PublicKey key{};
+  std::memcpy(key.data(), bytes.data(), key.size());
+  return key;
+}
+
+bool LinkOk(const std::string& link) {
+  if (!ModelTextOk(link, 1, 500)) return false;
+  return link.rfind("https://", 0) == 0 || link.rfind("http://", 0) == 0;
+}
+
+}  // namespace
+
+bool ModelTextOk(const std::string& text, size_t min, size_t max,
+                 bool newlines_allowed) {
+  if (text.size() < min || text.size() > max) return false;
+  for (size_t i = 0; i < text.size();) {
+    uint32_t cp;
+    if (!NextCodePoint(text, i, cp)) return false;
+    // Unicode's control characters (Cc): C0, DEL and C1.
+    bool control = cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+    if (control && !(newlines_allowed && cp == '\n')) return false;
+  }
+  return true;
+}
+
+uint64_t ReferenceModel::NextNonce(const PublicKey& key) const {
+  auto it = next_nonce_.find(key);
+  return it == next_nonce_.end() ? 0 : it->second;
+}
+
+bool ReferenceModel::IsSteward(const PublicKey& key) const {
+  for (const std::string& steward : genesis_.steward_keys()) {
+    if (steward.size() == key.size() &&
+        std::memcmp(steward.data(), key.data(), key.size()) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const ModelResident* ReferenceModel::ActiveResident(const PublicKey& key) const {
+  auto it = keys_.find(key);
+  if (it == keys_.end() || it->second.revoked) return nullptr;
+  return &residents_.at(it->second.resident);
+}
+
+Prediction ReferenceModel::Apply(const ModelTx& tx) {
+  const auto refuse = [](Code code) { return Prediction{code, false, 0}; };
+  const v1::TxBody& body = tx.body;
+  // Step 1.
+  if (!tx.decodes || !tx.canonical || tx.envelope_size > kEnvelopeLimit ||
+      body.payload_case() == v1::TxBody::PAYLOAD_NOT_SET) {
+    return refuse(Code::kInvalidArgument);
+  }
+  // Step 2.
+  if (!tx.signature_valid) return refuse(Code::kUnauthenticated);
+
+  if (!genesis_done_) {
+    // The test starts every ledger with one valid genesis; its own checks
+    // are the rule tests' concern.
+    if (!body.has_genesis()) return refuse(Code::kFailedPrecondition);
+    genesis_ = body.genesis();
+    genesis_done_ = true;
+  } else {
+    // Step 3.
+    if (body.origin() != origin_) return refuse(Code::kInvalidArgument);
+    // Steps 4 and 5.
+    uint64_t next = NextNonce(tx.signer);
+    if (body.nonce() < next) {
+      const TxSeen& seen = txs_.at({tx.signer, body.nonce()});
+      if (seen.envelope_hash == tx.envelope_hash) {
+        return Prediction{Code::kOk, true, seen.index};
+      }
+      return refuse(Code::kAlreadyExists);
+    }
+    if (body.nonce() > next) return refuse(Code::kFailedPrecondition);
+    // Step 6.
+    if (body.expires_at_ms() == 0) return refuse(Code::kInvalidArgument);
+    if (body.expires_at_ms() <= tx.time_ms) {
+      return refuse(Code::kFailedPrecondition);
+    }
+    // Steps 7 to 10.
+    Code code = CheckPayload(tx);
+    if (code != Code::kOk) return refuse(code);
+    ApplyPayload(tx, next_index_);
+  }
+  uint64_t index = next_index_++;
+  next_nonce_[tx.signer] = body.nonce() + 1;
+  txs_[{tx.signer, body.nonce()}] = TxSeen{tx.envelope_hash, index};
+  last_time_ms_ = tx.time_ms;
+  return Prediction{Code::kOk, false, index};
+}
+
+absl::StatusCode ReferenceModel::CheckSteward(const ModelTx& tx) const {
+  return IsSteward(tx.signer) ? Code::kOk : Code::kPermissionDenied;
+}
+
+absl::StatusCode ReferenceModel::CheckResident(const ModelTx& tx) const {
+  return ActiveResident(tx.signer) != nullptr ? Code::kOk
+                                              : Code::kPermissionDenied;
+}
+
+absl::StatusCode ReferenceModel::CheckPayload(const ModelTx& tx) const {
+  const v1::TxBody& body = tx.body;
+  switch (body.payload_case()) {
+    case v1::TxBody::kGenesis:
+      // The test sends a second genesis only valid in itself, signed by the
+      // log key with that key's next nonce, so where this check stands
+      // among the others does not matter.
+      return Code::kFailedPrecondition;
+
+    case v1::TxBody::kEnrollResident: {
+      const v1::EnrollResident& p = body.enroll_resident();
+      if (p.key().size() != kPublicKeySize || !ModelTextOk(p.district(), 1, 32)) {
+        return Code::kInvalidArgument;
+      }
+      if (Code c = CheckSteward(tx); c != Code::kOk) return c;
+      if (keys_.count(ToKey(p.key()))) return Code::kAlreadyExists;
+      return Code::kOk;
+    }
+
+    case v1::TxBody::kRevokeResident: {
+      const v1::RevokeResident& p = body.revoke_resident();
+      if (p.key().size() != kPublicKeySize ||
+          (!p.replacement_key().empty() &&
+           p.replacement_key().size() != kPublicKeySize) ||
+          !ModelTextOk(p.reason(), 1, 500)) {
+        return Code::kInvalidArgument;
+      }
+      if (Code c = CheckSteward(tx); c != Code::kOk) return c;
+      auto it = keys_.find(ToKey(p.key()));
+      if (it == keys_.end()) return Code::kNotFound;
+      if (it->second.revoked) return Code::kFailedPrecondition;
+      if (!p.replacement_key().empty() &&
+          keys_.count(ToKey(p.replacement_key()))) {
+        return Code::kAlreadyExists;
+      }
+      return Code::kOk;
+    }
+
+    case v1::TxBody::kOpenRound: {
+      const v1::OpenRound& p = body.open_round();
+      if (p.allowance() < 1 || p.allowance() > kMaxAllowance ||
+          p.credit_value_cents() < 1 || p.opens_at_ms() >= p.closes_at_ms() ||
+          p.max_share_percent() < 1 || p.max_share_percent() > 100) {
+        return Code::kInvalidArgument;
+      }
+      if (Code c = CheckSteward(tx); c != Code::kOk) return c;
+      if (open_round_ != 0) return Code::kFailedPrecondition;
+      // "closing after the entry's time": a rule of the round's window.
+      if (p.closes_at_ms() <= tx.time_ms) return Code::kFailedPrecondition;
+      return Code::kOk;
+    }
+
+    case v1::TxBody::kCloseRound: {
+      if (Code c = CheckSteward(tx); c != Code::kOk) return c;
+      auto it = rounds_.find(body.close_round().round_id());
+      if (it == rounds_.end()) return Code::kNotFound;
+      if (it->second.closed || tx.time_ms < it->second.rules.closes_at_ms()) {
+        return Code::kFailedPrecondition;
+      }
+      return Code::kOk;
+    }
+
+    case v1::TxBody::kProposeInitiative: {
+      const v1::ProposeInitiative& p = body.propose_initiative();
+      bool ok = ModelTextOk(p.title(), 1, 120) &&
+                ModelTextOk(p.summary(), 0, 2000, /*newlines_allowed=*/true) &&
+                ModelTextOk(p.district(), 1, 32) && p.amount_asked() >= 1 &&
+                p.links_size() <= 5;
+      for (const std::string& link : p.links()) ok = ok && LinkOk(link);
+      if (!ok) return Code::kInvalidArgument;
+      return CheckResident(tx);
+    }
+
+    case v1::TxBody::kSuspendInitiative:
+    case v1::TxBody::kReinstateInitiative: {
+      bool suspend = body.has_suspend_initiative();
+      uint64_t id = suspend ? body.suspend_initiative().initiative_id()
+                            : body.reinstate_initiative().initiative_id();
+      const std::string& reason = suspend ? body.suspend_initiative().reason()
+                                          : body.reinstate_initiative().reason();
+      if (!ModelTextOk(reason, 1, 500)) return Code::kInvalidArgument;
+      if (Code c = CheckSteward(tx); c != Code::kOk) return c;
+      auto it = initiatives_.find(id);
+      if (it == initiatives_.end()) return Code::kNotFound;
+      if (it->second.suspended == suspend) return Code::kFailedPrecondition;
+      return Code::kOk;
+    }
+
+    case v1::TxBody::kAward:
+    case v1::TxBody::kWithdrawAward: {
+      bool award = body.has_award();
+      uint64_t round_id =
+          award ? body.award().round_id() : body.withdraw_award().round_id();
+      uint64_t initiative_id = award ? body.award().initiative_id()
+                                     : body.withdraw_award().initiative_id();
+      uint64_t amount =
+          award ? body.award().amount() : body.withdraw_award().amount();
+      if (amount < 1) return Code::kInvalidArgument;
+      const ModelResident* resident = ActiveResident(tx.signer);
+      if (resident == nullptr) return Code::kPermissionDenied;
+      auto round = rounds_.find(round_id);
+      auto initiative = initiatives_.find(initiative_id);
+      if (round == rounds_.end() || initiative == initiatives_.end()) {
+        return Code::kNotFound;
+      }
+      const v1::OpenRound& rules = round->second.rules;
+      if (round->second.closed || tx.time_ms < rules.opens_at_ms() ||
+          tx.time_ms >= rules.closes_at_ms()) {
+        return Code::kFailedPrecondition;
+      }
+      uint64_t net = NetAward(round_id, resident->id, initiative_id);
+      if (!award) return amount <= net ? Code::kOk : Code::kFailedPrecondition;
+      if (initiative->second.suspended) return Code::kFailedPrecondition;
+      uint64_t balance = rules.allowance() - Spent(round_id, resident->id);
+      if (amount > balance) return Code::kFailedPrecondition;
+      if (amount > Cap(round_id) - net) return Code::kFailedPrecondition;
+      return Code::kOk;
+    }
+
+    case v1::TxBody::kRequestRedemption: {
+      const v1::RequestRedemption& p = body.request_redemption();
+      if (p.amount() < 1 || !ModelTextOk(p.purpose(), 1, 500)) {
+        return Code::kInvalidArgument;
+      }
+      const ModelResident* resident = ActiveResident(tx.signer);
+      if (resident == nullptr) return Code::kPermissionDenied;
+      auto it = initiatives_.find(p.initiative_id());
+      if (it == initiatives_.end()) return Code::kNotFound;
+      if (it->second.owner != resident->id) return Code::kPermissionDenied;
+      if (it->second.suspended || p.amount() > Balance(p.initiative_id())) {
+        return Code::kFailedPrecondition;
+      }
+      return Code::kOk;
+    }
+
+    case v1::TxBody::kSettleRedemption:
+    case v1::TxBody::kRejectRedemption: {
+      bool settle = body.has_settle_redemption();
+      uint64_t id = settle ? body.settle_redemption().request_id()
+                           : body.reject_redemption().request_id();
+      bool text_ok =
+          settle ? ModelTextOk(body.settle_redemption().payment_reference(), 1,
+                               140)
+                 : ModelTextOk(body.reject_redemption().reason(), 1, 500);
+      if (!text_ok) return Code::kInvalidArgument;
+      if (Code c = CheckSteward(tx); c != Code::kOk) return c;
+      auto it = redemptions_.find(id);
+      if (it == redemptions_.end()) return Code::kNotFound;
+      if (it->second.status != v1::REDEMPTION_PENDING) {
+        return Code::kFailedPrecondition;
+      }
+      return Code::kOk;
+    }
+
+    case v1::TxBody::kPostReport: {
+      const v1::PostReport& p = body.post_report();
+      if (!ModelTextOk(p.text(), 1, 10000, /*newlines_allowed=*/true) ||
+          (!p.attachments_sha256().empty() &&
+           p.attachments_sha256().size() != kHashSize)) {
+        return Code::kInvalidArgument;
+      }
+      const ModelResident* resident = ActiveResident(tx.signer);
+      if (resident == nullptr) return Code::kPermissionDenied;
+      auto it = initiatives_.find(p.initiative_id());
+      if (it == initiatives_.end()) return Code::kNotFound;
+      if (it->second.owner != resident->id) return Code::kPermissionDenied;
+      return Code::kOk;
+    }
+
+    case v1::TxBody::PAYLOAD_NOT_SET:
+      break;
+  }
+  return Code::kInvalidArgument;
+}
+
+void ReferenceModel::ApplyPayload(const ModelTx& tx, uint64_t index) {
+  const v1::TxBody& body = tx.body;
+  switch (body.payload_case()) {
+    case v1::TxBody::kEnrollResident: {
+      const v1::EnrollResident& p = body.enroll_resident();
+      PublicKey key = ToKey(p.key());
+      residents_[index] = ModelResident{index, key, p.district(), true, ""};
+      keys_[key] = KeyState{index, false};
+      if (open_round_ != 0) rounds_.at(open_round_).given.insert(index);
+      break;
+    }
+    case v1::TxBody::kRevokeResident: {
+      const v1::RevokeResident& p = body.revoke_resident();
+      KeyState& old = keys_.at(ToKey(p.key()));
+      old.revoked = true;
+      ModelResident& resident = residents_.at(old.resident);
+      if (p.replacement_key().empty()) {
+        resident.active = false;
+        resident.revoke_reason = p.reason();
+      } else {
+        resident.key = ToKey(p.replacement_key());
+        keys_[resident.key] = KeyState{resident.id, false};
+      }
+      break;
+    }
+    case v1::TxBody::kOpenRound: {
+      ModelRound& round = rounds_[index];
+      round.id = index;
+      round.rules = body.open_round();
+      for (const auto& [id, resident] : residents_) {
+        if (resident.active) round.given.insert(id);
+      }
+      open_round_ = last_round_ = index;
+      break;
+    }
+    case v1::TxBody::kCloseRound: {
+      ModelRound& round = rounds_.at(body.close_round().round_id());
+      round.closed = true;
+      round.closed_at_ms = tx.time_ms;
+      open_round_ = 0;
+      break;
+    }
+    case v1::TxBody::kProposeInitiative: {
+      ModelInitiative& initiative = initiatives_[index];
+      initiative.id = index;
+      initiative.owner = ActiveResident(tx.signer)->id;
+      initiative.proposal = body.propose_initiative();
+      initiative.proposed_at_ms = tx.time_ms;
+      break;
+    }
+    case v1::TxBody::kSuspendInitiative: {
+      ModelInitiative& initiative =
+          initiatives_.at(body.suspend_initiative().initiative_id());
+      initiative.suspended = true;
+      initiative.status_reason = body.suspend_initiative().reason();
+      break;
+    }
+    case v1::TxBody::kReinstateInitiative: {
+      ModelInitiative& initiative =
+          initiatives_.at(body.reinstate_initiative().initiative_id());
+      initiative.suspended = false;
+      initiative.status_reason = body.reinstate_initiative().reason();
+      break;
+    }
+    case v1::TxBody::kAward:
+    case v1::TxBody::kWithdrawAward: {
+      bool award = body.has_award();
+      ModelMove move;
+      move.round = award ? body.award().round_id() : body.withdraw_award().round_id();
+      move.resident = ActiveResident(tx.signer)->id;
+      move.initiative = award ? body.award().initiative_id()
+                              : body.withdraw_award().initiative_id();
+      move.amount = award ? body.award().amount() : body.withdraw_award().amount();
+      move.withdraw = !award;
+      uint64_t& net = awards_[{move.round, move.resident, move.initiative}];
+      net = award ? net + move.amount : net - move.amount;
+      moves_.push_back(move);
+      break;
+    }
+    case v1::TxBody::kRequestRedemption: {
+      const v1::RequestRedemption& p = body.request_redemption();
+      ModelRedemption& r = redemptions_[index];
+      r.id = index;
+      r.initiative = p.initiative_id();
+      r.amount = p.amount();
+      r.purpose = p.purpose();
+      r.requested_at_ms = tx.time_ms;
+      if (last_round_ != 0 &&
+          p.amount() <= rounds_.at(last_round_).rules.trust_threshold()) {
+        r.status = v1::REDEMPTION_SETTLED;
+        r.by_rule = true;
+        r.decided_at_ms = tx.time_ms;
+      }
+      break;
+    }
+    case v1::TxBody::kSettleRedemption: {
+      ModelRedemption& r =
+          redemptions_.at(body.settle_redemption().request_id());
+      r.status = v1::REDEMPTION_SETTLED;
+      r.payment_reference = body.settle_redemption().payment_reference();
+      r.decided_at_ms = tx.time_ms;
+      break;
+    }
+    case v1::TxBody::kRejectRedemption: {
+      ModelRedemption& r = redemptions_.at(body.reject_redemption().request_id());
+      r.status = v1::REDEMPTION_REJECTED;
+      r.reject_reason = body.reject_redemption().reason();
+      r.decided_at_ms = tx.time_ms;
+      break;
+    }
+    case v1::TxBody::kPostReport: {
+      const v1::PostReport& p = body.post_report();
+      reports_.push_back(ModelReport{p.initiative_id(), index, p.text(),
+                                     p.attachments_sha256(), tx.time_ms});
+      break;
+    }
+    case v1::TxBody::kGenesis:
+    case v1::TxBody::PAYLOAD_NOT_SET:
+      break;
+  }
+}
+
+uint64_t ReferenceModel::Spent(uint64_t round, uint64_t resident) const {
+  uint64_t sum = 0;
+  for (auto it = awards_.lower_bound({round, resident, 0});
+       it != awards_.end() && std::get<0>(it->first) == round &&
+       std::get<1>(it->first) == resident;
+       ++it) {
+    sum += it->second;
+  }
+  return sum;
+}
+
+uint64_t ReferenceModel::NetAward(uint64_t round, uint64_t resident,
+                                  uint64_t initiative) const {
+  auto it = awards_.find({round, resident, initiative});
+  return it == awards_.end() ? 0 : it->second;
+}
+
+uint64_t ReferenceModel::Unspent(uint64_t round_id) const {
+  const ModelRound& round = rounds_.at(round_id);
+  uint64_t unspent = round.given.size() * round.rules.allowance();
+  for (auto it = awards_.lower_bound({round_id, 0, 0});
+       it != awards_.end() && std::get<0>(it->first) == round_id; ++it) {
+    // Only residents given the allowance can award; the check keeps the
+    // sum to the definition all the same.
+    if (round.given.count(std::get<1>(it->first))) unspent -= it->second;
+  }
+  return unspent;
+}
+
+uint64_t ReferenceModel::NetAwardedTo(uint64_t initiative) const {
+  uint64_t sum = 0;
+  for (const auto& [key, net] : awards_) {
+    if (std::get<2>(key) == initiative) sum += net;
+  }
+  return sum;
+}
+
+uint64_t ReferenceModel::Cap(uint64_t round) const {
+  const v1::OpenRound& rules = rounds_.at(round).rules;
+  return rules.allowance() * rules.max_share_percent() / 100;
+}
+
+uint64_t ReferenceModel::Balance(uint64_t initiative) const {
+  v1::InitiativeRecord record = ExpectedInitiative(initiative);
+  return record.received_final() - record.redeemed() - record.pending();
+}
+
+std::set<std::string> ReferenceModel::Districts() const {
+  std::set<std::string> districts;
+  for (const auto& [id, resident] : residents_) districts.insert(resident.district);
+  for (const auto& [id, initiative] : initiatives_) {
+    districts.insert(initiative.proposal.district());
+  }
+  return districts;
+}
+
+v1::FundRecord ReferenceModel::ExpectedFund() const {
+  v1::FundRecord fund;
+  fund.set_origin(genesis_.origin());
+  fund.set_fund_name(genesis_.fund_name());
+  fund.set_currency_name(genesis_.currency_name().empty()
+                             ? "Uuro"
+                             : genesis_.currency_name());
+  *fund.mutable_steward_keys() = genesis_.steward_keys();
+  *fund.mutable_council_keys() = genesis_.council_keys();
+  fund.set_log_verifier_key(genesis_.log_verifier_key());
+  std::map<std::string, uint64_t> districts;
+  uint64_t active = 0;
+  for (const auto& [id, resident] : residents_) {
+    if (!resident.active) continue;
+    ++active;
+    ++districts[resident.district];
+  }
+  fund.set_active_residents(active);
+  for (const auto& [name, count] : districts) {
+    v1::DistrictCount* d = fund.add_districts();
+    d->set_district(name);
+    d->set_residents(count);
+  }
+  fund.set_initiatives(initiatives_.size());
+  fund.set_rounds(rounds_.size());
+  fund.set_open_round(open_round_);
+  fund.set_last_round(last_round_);
+  v1::RedemptionTotals* totals = fund.mutable_redemptions();
+  for (const auto& [id, r] : redemptions_) {
+    totals->set_requested(totals->requested() + r.amount);
+    switch (r.status) {
+      case v1::REDEMPTION_SETTLED:
+        totals->set_settled(totals->settled() + r.amount);
+        break;
+      case v1::REDEMPTION_REJECTED:
+        totals->set_rejected(totals->rejected() + r.amount);
+        break;
+      default:
+        totals->set_pending(totals->pending() + r.amount);
+        break;
+    }
+  }
+  fund.set_last_time_ms(last_time_ms_);
+  fund.set_entries(next_index_);
+  return fund;
+}
+
+v1::RoundRecord ReferenceModel::ExpectedRound(uint64_t id) const {
+  const ModelRound& round = rounds_.at(id);
+  v1::RoundRecord record;
+  record.set_id(id);
+  *record.mutable_rules() = round.rules;
+  record.set_closed(round.closed);
+  record.set_closed_at_ms(round.closed_at_ms);
+  record.set_residents(round.given.size());
+  for (const ModelMove& move : moves_) {
+    if (move.round != id) continue;
+    if (move.withdraw) {
+      record.set_withdrawn(record.withdrawn() + move.amount);
+    } else {
+      record.set_awarded(record.awarded() + move.amount);
+    }
+  }
+  if (round.closed) record.set_lapsed(Unspent(id));
+  return record;
+}
+
+v1::InitiativeRecord ReferenceModel::ExpectedInitiative(uint64_t id) const {
+  const ModelInitiative& initiative = initiatives_.at(id);
+  v1::InitiativeRecord record;
+  record.set_id(id);
+  record.set_owner(initiative.owner);
+  *record.mutable_proposal() = initiative.proposal;
+  record.set_status(initiative.suspended ? v1::INITIATIVE_SUSPENDED
+                                         : v1::INITIATIVE_ACTIVE);
+  record.set_status_reason(initiative.status_reason);
+  record.set_proposed_at_ms(initiative.proposed_at_ms);
+  for (const auto& [key, net] : awards_) {
+    if (std::get<2>(key) != id) continue;
+    if (rounds_.at(std::get<0>(key)).closed) {
+      record.set_received_final(record.received_final() + net);
+    } else {
+      record.set_received_open(record.received_open() + net);
+    }
+  }
+  // (The record keeps no round id for received_open: one round is open.)
+  for (const auto& [rid, r] : redemptions_) {
+    if (r.initiative != id) continue;
+    if (r.status == v1::REDEMPTION_SETTLED) {
+      record.set_redeemed(record.redeemed() + r.amount);
+    } else if (r.status == v1::REDEMPTION_PENDING) {
+      record.set_pending(record.pending() + r.amount);
+    }
+  }
+  record.set_reports(std::count_if(
+      reports_.begin(), reports_.end(),
+      [id](const ModelReport& report) { return report.initiative == id; }));
+  return record;
+}
+
+v1::DistrictRoundRecord ReferenceModel::ExpectedDistrictRound(
+    uint64_t round, const std::string& district) const {
+  v1::DistrictRoundRecord record;
+  auto it = rounds_.find(round);
+  if (it == rounds_.end()) return record;
+  for (uint64_t resident : it->second.given) {
+    if (residents_.at(resident).district == district) {
+      record.set_residents(record.residents() + 1);
+    }
+  }
+  for (const ModelMove& move : moves_) {
+    if (move.round != round || residents_.at(move.resident).district != district) {
+      continue;
+    }
+    if (move.withdraw) {
+      record.set_withdrawn(record.withdrawn() + move.amount);
+    } else {
+      record.set_awarded(record.awarded() + move.amount);
+    }
+  }
+  for (auto a = awards_.lower_bound({round, 0, 0});
+       a != awards_.end() && std::get<0>(a->first) == round; ++a) {
+    if (initiatives_.at(std::get<2>(a->first)).proposal.district() == district) {
+      record.set_received(record.received() + a->second);
+    }
+  }
+  return record;
+}
+
+v1::InitiativeRoundRecord ReferenceModel::ExpectedInitiativeRound(
+    uint64_t round, uint64_t initiative) const {
+  v1::InitiativeRoundRecord record;
+  for (const ModelMove& move : moves_) {
+    if (move.round != round || move.initiative != initiative) continue;
+    if (move.withdraw) {
+      record.set_withdrawn(record.withdrawn() + move.amount);
+    } else {
+      record.set_awarded(record.awarded() + move.amount);
+    }
+  }
+  return record;
+}
+
+v1::RedemptionRecord ReferenceModel::ExpectedRedemption(uint64_t id) const {
+  const ModelRedemption& r = redemptions_.at(id);
+  v1::RedemptionRecord record;
+  record.set_id(id);
+  record.set_initiative_id(r.initiative);
+  record.set_amount(r.amount);
+  record.set_purpose(r.purpose);
+  record.set_status(r.status);
+  record.set_settled_by_rule(r.by_rule);
+  record.set_payment_reference(r.payment_reference);
+  record.set_reject_reason(r.reject_reason);
+  record.set_requested_at_ms(r.requested_at_ms);
+  record.set_decided_at_ms(r.decided_at_ms);
+  return record;
+}
+
+v1::ResidentRecord ReferenceModel::ExpectedResident(uint64_t id) const {
+  const ModelResident& resident = residents_.at(id);
+  v1::ResidentRecord record;
+  record.set_id(id);
+  record.set_key(std::string(resident.key.begin(), resident.key.end()));
+  record.set_district(resident.district);
+  record.set_revoked(!resident.active);
+  record.set_revoke_reason(resident.revoke_reason);
+  return record;
+}
+
+}  // namespace uuro::testing
