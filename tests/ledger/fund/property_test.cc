@@ -10,10 +10,10 @@
 // reinstatements, redemptions under and over the trust threshold, settlements
 // and rejections, reports, and envelope faults (identical resubmissions, a
 // used nonce with another body, nonces ahead, expired or unset expiries,
-// another origin, bad signatures, undecodable bytes, missing payloads,
-// steward payloads signed by residents, oversized envelopes). Entries are
-// committed in random batches of 1 to 64 so that reads go through both the
-// staged overlay and the store.
+// another origin, bad signatures, undecodable or non-canonical envelopes,
+// missing payloads, steward payloads signed by residents, oversized
+// envelopes, a second genesis). Entries are committed in random batches of 1
+// to 64 so that reads go through both the staged overlay and the store.
 //
 // It checks:
 // - for every transaction, that the applier's result (status code; index and
@@ -35,7 +35,8 @@
 //   store with fund::ReplayLog gives the same fund::StateDigest.
 //
 // Two sequences run: 20,000 transactions and 2,000 with another seed. The
-// seed is printed; UURO_PROPERTY_SEED=<n> reruns with another one.
+// seed is printed; UURO_PROPERTY_SEED=<n> reruns with another one, and
+// UURO_PROPERTY_STATS=1 prints the outcomes per kind of transaction.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -70,8 +71,8 @@ constexpr char kPropertyOrigin[] = "property.uuro.example/fund";
 constexpr uint64_t kGenesisMs = 1'800'000'000'000;
 // Residents live here; the multi-byte names exercise byte (not character)
 // limits, the last one being exactly 32 bytes.
-const char* const kDistricts[] = {"north", "south", "east", "Hervanta–Ö",
-                                  "old town", "ääääääääääääääää"};
+const char* const kDistricts[] = {"north",      "south",    "east",
+                                  "Hervanta–Ö", "old town", "ääääääääääääääää"};
 // Initiatives may also name a district where nobody is enrolled.
 const char* const kInitiativeDistricts[] = {"north", "south", "Hervanta–Ö",
                                             "old town", "harbour"};
@@ -312,20 +313,21 @@ class PropertyRun {
     const bool few_residents = ActiveResidents().size() < resident_target_;
     const bool few_initiatives = model_.initiatives().size() < 8;
     const double weights[] = {
-        few_residents ? 10.0 : 0.6,  // 0 enroll
-        0.8,                         // 1 revoke
-        0.4,                         // 2 round ops out of turn
+        few_residents ? 10.0 : 0.6,   // 0 enroll
+        0.8,                          // 1 revoke
+        0.4,                          // 2 round ops out of turn
         few_initiatives ? 8.0 : 0.6,  // 3 propose
-        1.5,                         // 4 suspend / reinstate
-        40,                          // 5 award
-        12,                          // 6 withdraw
-        5,                           // 7 request redemption
-        3,                           // 8 settle / reject
-        2,                           // 9 report
-        2,                           // 10 identical resubmission
-        0.05,                        // 11 second genesis
+        1.5,                          // 4 suspend / reinstate
+        40,                           // 5 award
+        12,                           // 6 withdraw
+        5,                            // 7 request redemption
+        3,                            // 8 settle / reject
+        2,                            // 9 report
+        2,                            // 10 identical resubmission
+        0.05,                         // 11 second genesis
     };
-    std::discrete_distribution<int> pick(std::begin(weights), std::end(weights));
+    std::discrete_distribution<int> pick(std::begin(weights),
+                                         std::end(weights));
     switch (pick(rng_)) {
       case 0:
         return PlanEnroll();
@@ -431,9 +433,11 @@ class PropertyRun {
     v1::OpenRound* o = p.body.mutable_open_round();
     o->set_allowance(Uniform(10, 600));
     o->set_credit_value_cents(Uniform(1, 500));
-    uint64_t opens = Chance(0.3) ? now_ms_ + Uniform(1, round_ms_ / 8) : now_ms_;
+    uint64_t opens =
+        Chance(0.3) ? now_ms_ + Uniform(1, round_ms_ / 8) : now_ms_;
     o->set_opens_at_ms(opens);
-    o->set_closes_at_ms(opens + Uniform(round_ms_ * 6 / 10, round_ms_ * 12 / 10));
+    o->set_closes_at_ms(opens +
+                        Uniform(round_ms_ * 6 / 10, round_ms_ * 12 / 10));
     const uint32_t shares[] = {100, 50, 34, 25, 10, 1};
     o->set_max_share_percent(shares[Uniform(0, 5)]);
     o->set_trust_threshold(Chance(0.1) ? 0 : Uniform(1, 400));
@@ -632,7 +636,8 @@ class PropertyRun {
         p.kind += " (all the room)";
         amount = room;
       } else if (roll < 80 && room > 0) {
-        amount = Uniform(1, std::max<uint64_t>(1, std::min(room, allowance / 4)));
+        amount =
+            Uniform(1, std::max<uint64_t>(1, std::min(room, allowance / 4)));
       } else if (roll < 88) {
         p.kind += " (over room)";
         amount = room + Uniform(1, allowance);
@@ -713,9 +718,8 @@ class PropertyRun {
   Planned PlanRequest() {
     std::vector<uint64_t> initiatives = InitiativeIds();
     Planned p{"request redemption", nullptr, {}};
-    uint64_t initiative = !initiatives.empty() && Chance(0.95)
-                              ? Pick(initiatives)
-                              : BogusId();
+    uint64_t initiative =
+        !initiatives.empty() && Chance(0.95) ? Pick(initiatives) : BogusId();
     p.signer = OwnerSigner(initiative, p.kind);
     uint64_t amount = Uniform(1, 100);
     if (model_.initiatives().count(initiative)) {
@@ -793,9 +797,8 @@ class PropertyRun {
   Planned PlanReport() {
     std::vector<uint64_t> initiatives = InitiativeIds();
     Planned p{"report", nullptr, {}};
-    uint64_t initiative = !initiatives.empty() && Chance(0.95)
-                              ? Pick(initiatives)
-                              : BogusId();
+    uint64_t initiative =
+        !initiatives.empty() && Chance(0.95) ? Pick(initiatives) : BogusId();
     p.signer = OwnerSigner(initiative, p.kind);
     v1::PostReport* r = p.body.mutable_post_report();
     r->set_initiative_id(initiative);
@@ -917,11 +920,27 @@ class PropertyRun {
         envelope = ToBytes(e.SerializeAsString());
         mtx.signature_valid = false;
       } else if (damage < 0.0045) {
-        // The same signed body with an unknown field appended: decodable,
-        // but not the one encoding step 1 accepts.
-        p.kind += " + not canonical";
-        envelope.insert(envelope.end(), {0x20, 0x01});
+        // The same signed envelope in other bytes that decode to it: not
+        // the one encoding step 1 accepts.
         mtx.canonical = false;
+        switch (Uniform(0, 2)) {
+          case 0:
+            p.kind += " + unknown field after";
+            envelope.insert(envelope.end(), {0x20, 0x01});
+            break;
+          case 1:
+            p.kind += " + unknown field before";
+            envelope.insert(envelope.begin(), {0x20, 0x01});
+            break;
+          default: {
+            // The signer field again: parsers keep the last one.
+            p.kind += " + signer field twice";
+            Bytes again = {0x12, static_cast<uint8_t>(kPublicKeySize)};
+            again.insert(again.end(), signer.begin(), signer.end());
+            envelope.insert(envelope.end(), again.begin(), again.end());
+            break;
+          }
+        }
       } else if (damage < 0.0055) {
         p.kind += " + undecodable";
         envelope = Bytes{0xff, 0xff, 0x01, 0x02};
@@ -1011,30 +1030,29 @@ class PropertyRun {
 
   void CheckRound(const fund::StateReader& state, uint64_t id) {
     auto round = fund::ReadRound(state, id);
-    ASSERT_TRUE(round.ok()) << context_ << ": round " << id << ": "
-                            << round.status();
+    ASSERT_TRUE(round.ok())
+        << context_ << ": round " << id << ": " << round.status();
     uint64_t unspent = model_.Unspent(id);
     uint64_t issued = fund::RoundIssued(*round);
     EXPECT_EQ(issued, round->residents() * round->rules().allowance())
         << context_ << ": round " << id;
     EXPECT_EQ(round->awarded() - round->withdrawn() + unspent, issued)
-        << context_ << ": round " << id
-        << ": issued != net awarded + unspent";
+        << context_ << ": round " << id << ": issued != net awarded + unspent";
     if (round->closed()) {
       EXPECT_EQ(round->lapsed(), unspent)
           << context_ << ": round " << id << ": lapsed != unspent";
     }
     v1::RoundRecord expected = model_.ExpectedRound(id);
     EXPECT_TRUE(Same(*round, expected))
-        << context_ << ": round " << id << "\n  real:  "
-        << round->ShortDebugString()
+        << context_ << ": round " << id
+        << "\n  real:  " << round->ShortDebugString()
         << "\n  model: " << expected.ShortDebugString();
   }
 
   void CheckInitiative(const fund::StateReader& state, uint64_t id) {
     auto initiative = fund::ReadInitiative(state, id);
-    ASSERT_TRUE(initiative.ok()) << context_ << ": initiative " << id << ": "
-                                 << initiative.status();
+    ASSERT_TRUE(initiative.ok())
+        << context_ << ": initiative " << id << ": " << initiative.status();
     v1::InitiativeRecord real = *initiative;
     EXPECT_EQ(real.received_final(),
               real.redeemed() + real.pending() + fund::InitiativeBalance(real))
@@ -1046,8 +1064,8 @@ class PropertyRun {
         << ": received != the sum of its net awards";
     v1::InitiativeRecord expected = model_.ExpectedInitiative(id);
     EXPECT_TRUE(Same(real, expected))
-        << context_ << ": initiative " << id << "\n  real:  "
-        << real.ShortDebugString()
+        << context_ << ": initiative " << id
+        << "\n  real:  " << real.ShortDebugString()
         << "\n  model: " << expected.ShortDebugString();
   }
 
@@ -1077,16 +1095,16 @@ class PropertyRun {
 
   void CheckRedemption(const fund::StateReader& state, uint64_t id) {
     auto record = fund::ReadRedemption(state, id);
-    ASSERT_TRUE(record.ok()) << context_ << ": redemption " << id << ": "
-                             << record.status();
+    ASSERT_TRUE(record.ok())
+        << context_ << ": redemption " << id << ": " << record.status();
     v1::RedemptionRecord expected = model_.ExpectedRedemption(id);
     // The document does not say when a request settled by rule is decided.
     if (expected.settled_by_rule()) {
       expected.set_decided_at_ms(record->decided_at_ms());
     }
     EXPECT_TRUE(Same(*record, expected))
-        << context_ << ": redemption " << id << "\n  real:  "
-        << record->ShortDebugString()
+        << context_ << ": redemption " << id
+        << "\n  real:  " << record->ShortDebugString()
         << "\n  model: " << expected.ShortDebugString();
   }
 
@@ -1098,8 +1116,8 @@ class PropertyRun {
     // A replaced key's reason is not part of the resident.
     if (!expected.revoked()) record.clear_revoke_reason();
     EXPECT_TRUE(Same(record, expected))
-        << context_ << ": resident " << id << "\n  real:  "
-        << record.ShortDebugString()
+        << context_ << ": resident " << id
+        << "\n  real:  " << record.ShortDebugString()
         << "\n  model: " << expected.ShortDebugString();
   }
 
@@ -1166,8 +1184,7 @@ class PropertyRun {
         district_rounds.insert(
             {round, model_.ActiveResident(signer)->district});
         district_rounds.insert(
-            {round,
-             model_.initiatives().at(initiative).proposal.district()});
+            {round, model_.initiatives().at(initiative).proposal.district()});
         break;
       }
       case v1::TxBody::kRequestRedemption:
@@ -1211,7 +1228,8 @@ class PropertyRun {
       auto found = fund::ReadRecord(state, fund::keys::Key(key), record);
       ASSERT_TRUE(found.ok() && *found) << "key of resident " << k.resident;
       EXPECT_EQ(record.resident_id(), k.resident);
-      EXPECT_EQ(record.revoked(), k.revoked) << "key of resident " << k.resident;
+      EXPECT_EQ(record.revoked(), k.revoked)
+          << "key of resident " << k.resident;
     }
     for (const auto& [key, next] : model_.signers()) {
       v1::SignerRecord record;

@@ -82,7 +82,8 @@ bool ReferenceModel::IsSteward(const PublicKey& key) const {
   return false;
 }
 
-const ModelResident* ReferenceModel::ActiveResident(const PublicKey& key) const {
+const ModelResident* ReferenceModel::ActiveResident(
+    const PublicKey& key) const {
   auto it = keys_.find(key);
   if (it == keys_.end() || it->second.revoked) return nullptr;
   return &residents_.at(it->second.resident);
@@ -155,7 +156,8 @@ absl::StatusCode ReferenceModel::CheckPayload(const ModelTx& tx) const {
 
     case v1::TxBody::kEnrollResident: {
       const v1::EnrollResident& p = body.enroll_resident();
-      if (p.key().size() != kPublicKeySize || !ModelTextOk(p.district(), 1, 32)) {
+      if (p.key().size() != kPublicKeySize ||
+          !ModelTextOk(p.district(), 1, 32)) {
         return Code::kInvalidArgument;
       }
       if (Code c = CheckSteward(tx); c != Code::kOk) return c;
@@ -222,8 +224,9 @@ absl::StatusCode ReferenceModel::CheckPayload(const ModelTx& tx) const {
       bool suspend = body.has_suspend_initiative();
       uint64_t id = suspend ? body.suspend_initiative().initiative_id()
                             : body.reinstate_initiative().initiative_id();
-      const std::string& reason = suspend ? body.suspend_initiative().reason()
-                                          : body.reinstate_initiative().reason();
+      const std::string& reason = suspend
+                                      ? body.suspend_initiative().reason()
+                                      : body.reinstate_initiative().reason();
       if (!ModelTextOk(reason, 1, 500)) return Code::kInvalidArgument;
       if (Code c = CheckSteward(tx); c != Code::kOk) return c;
       auto it = initiatives_.find(id);
@@ -387,11 +390,13 @@ void ReferenceModel::ApplyPayload(const ModelTx& tx, uint64_t index) {
     case v1::TxBody::kWithdrawAward: {
       bool award = body.has_award();
       ModelMove move;
-      move.round = award ? body.award().round_id() : body.withdraw_award().round_id();
+      move.round =
+          award ? body.award().round_id() : body.withdraw_award().round_id();
       move.resident = ActiveResident(tx.signer)->id;
       move.initiative = award ? body.award().initiative_id()
                               : body.withdraw_award().initiative_id();
-      move.amount = award ? body.award().amount() : body.withdraw_award().amount();
+      move.amount =
+          award ? body.award().amount() : body.withdraw_award().amount();
       move.withdraw = !award;
       uint64_t& net = awards_[{move.round, move.resident, move.initiative}];
       net = award ? net + move.amount : net - move.amount;
@@ -423,7 +428,8 @@ void ReferenceModel::ApplyPayload(const ModelTx& tx, uint64_t index) {
       break;
     }
     case v1::TxBody::kRejectRedemption: {
-      ModelRedemption& r = redemptions_.at(body.reject_redemption().request_id());
+      ModelRedemption& r =
+          redemptions_.at(body.reject_redemption().request_id());
       r.status = v1::REDEMPTION_REJECTED;
       r.reject_reason = body.reject_redemption().reason();
       r.decided_at_ms = tx.time_ms;
@@ -490,7 +496,8 @@ uint64_t ReferenceModel::Balance(uint64_t initiative) const {
 
 std::set<std::string> ReferenceModel::Districts() const {
   std::set<std::string> districts;
-  for (const auto& [id, resident] : residents_) districts.insert(resident.district);
+  for (const auto& [id, resident] : residents_)
+    districts.insert(resident.district);
   for (const auto& [id, initiative] : initiatives_) {
     districts.insert(initiative.proposal.district());
   }
@@ -501,9 +508,8 @@ v1::FundRecord ReferenceModel::ExpectedFund() const {
   v1::FundRecord fund;
   fund.set_origin(genesis_.origin());
   fund.set_fund_name(genesis_.fund_name());
-  fund.set_currency_name(genesis_.currency_name().empty()
-                             ? "Uuro"
-                             : genesis_.currency_name());
+  fund.set_currency_name(
+      genesis_.currency_name().empty() ? "Uuro" : genesis_.currency_name());
   *fund.mutable_steward_keys() = genesis_.steward_keys();
   *fund.mutable_council_keys() = genesis_.council_keys();
   fund.set_log_verifier_key(genesis_.log_verifier_key());
@@ -608,7 +614,8 @@ v1::DistrictRoundRecord ReferenceModel::ExpectedDistrictRound(
     }
   }
   for (const ModelMove& move : moves_) {
-    if (move.round != round || residents_.at(move.resident).district != district) {
+    if (move.round != round ||
+        residents_.at(move.resident).district != district) {
       continue;
     }
     if (move.withdraw) {
@@ -619,7 +626,8 @@ v1::DistrictRoundRecord ReferenceModel::ExpectedDistrictRound(
   }
   for (auto a = awards_.lower_bound({round, 0, 0});
        a != awards_.end() && std::get<0>(a->first) == round; ++a) {
-    if (initiatives_.at(std::get<2>(a->first)).proposal.district() == district) {
+    if (initiatives_.at(std::get<2>(a->first)).proposal.district() ==
+        district) {
       record.set_received(record.received() + a->second);
     }
   }

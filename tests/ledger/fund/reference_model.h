@@ -46,7 +46,8 @@ struct ModelTx {
 struct Prediction {
   absl::StatusCode code = absl::StatusCode::kOk;
   bool duplicate = false;
-  uint64_t index = 0;  // Accepted: the entry's index (the first one's if duplicate).
+  uint64_t index =
+      0;  // Accepted: the entry's index (the first one's if duplicate).
 };
 
 struct ModelResident {
@@ -123,7 +124,9 @@ class ReferenceModel {
   uint64_t open_round() const { return open_round_; }
   uint64_t last_round() const { return last_round_; }
 
-  const std::map<uint64_t, ModelResident>& residents() const { return residents_; }
+  const std::map<uint64_t, ModelResident>& residents() const {
+    return residents_;
+  }
   const std::map<uint64_t, ModelRound>& rounds() const { return rounds_; }
   const std::map<uint64_t, ModelInitiative>& initiatives() const {
     return initiatives_;
@@ -148,10 +151,12 @@ class ReferenceModel {
 
   // Brute-force figures, each summed afresh from the awards and redemptions.
   uint64_t Spent(uint64_t round, uint64_t resident) const;
-  uint64_t NetAward(uint64_t round, uint64_t resident, uint64_t initiative) const;
-  uint64_t Unspent(uint64_t round) const;      // Over residents given the allowance.
+  uint64_t NetAward(uint64_t round, uint64_t resident,
+                    uint64_t initiative) const;
+  uint64_t Unspent(
+      uint64_t round) const;  // Over residents given the allowance.
   uint64_t NetAwardedTo(uint64_t initiative) const;  // All rounds.
-  uint64_t Cap(uint64_t round) const;          // allowance * share / 100.
+  uint64_t Cap(uint64_t round) const;                // allowance * share / 100.
   uint64_t Balance(uint64_t initiative) const;  // final - redeemed - pending.
   // Districts that may have a record in `round`: residents' and initiatives'.
   std::set<std::string> Districts() const;
@@ -163,8 +168,8 @@ class ReferenceModel {
   v1::FundRecord ExpectedFund() const;
   v1::RoundRecord ExpectedRound(uint64_t id) const;
   v1::InitiativeRecord ExpectedInitiative(uint64_t id) const;
-  v1::DistrictRoundRecord ExpectedDistrictRound(uint64_t round,
-                                                const std::string& district) const;
+  v1::DistrictRoundRecord ExpectedDistrictRound(
+      uint64_t round, const std::string& district) const;
   v1::InitiativeRoundRecord ExpectedInitiativeRound(uint64_t round,
                                                     uint64_t initiative) const;
   v1::RedemptionRecord ExpectedRedemption(uint64_t id) const;

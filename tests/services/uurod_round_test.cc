@@ -1,0 +1,182 @@
+// A whole round through the generated gRPC client against a real uurod:
+// every receipt proves its entry, and successive checkpoints are consistent.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+#include "clients/ledger_client.h"
+#include "ledger/checkpoint.h"
+#include "ledger/merkle.h"
+#include "ledger/receipt.h"
+#include "tests/testing/uurod_process.h"
+
+namespace uuro {
+namespace {
+
+using client::LedgerClient;
+
+uint64_t NowMs() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
+
+std::string KeyBytes(const PublicKey& key) {
+  return std::string(key.begin(), key.end());
+}
+
+// Checks every receipt it is given and that each new checkpoint extends the
+// previous one.
+class ReceiptChecker {
+ public:
+  ReceiptChecker(LedgerClient& client, NoteVerifier log_key, std::string origin)
+      : client_(client), log_key_(std::move(log_key)), origin_(std::move(origin)) {}
+
+  void Check(const absl::StatusOr<v1::Receipt>& receipt) {
+    ASSERT_TRUE(receipt.ok()) << receipt.status();
+    auto cp = VerifyReceipt(*receipt, log_key_, origin_);
+    ASSERT_TRUE(cp.ok()) << cp.status();
+    if (last_.size > 0 && cp->size > last_.size) {
+      grpc::ClientContext context;
+      v1::GetConsistencyProofRequest request;
+      request.set_old_size(last_.size);
+      request.set_new_size(cp->size);
+      v1::ProofResponse proof;
+      ASSERT_TRUE(client_.transparency()
+                      .GetConsistencyProof(&context, request, &proof)
+                      .ok());
+      std::vector<Hash> hashes;
+      for (const std::string& h : proof.hashes()) {
+        Hash hash;
+        std::copy(h.begin(), h.end(), hash.begin());
+        hashes.push_back(hash);
+      }
+      EXPECT_TRUE(VerifyConsistency(last_.size, cp->size, hashes, last_.root,
+                                    cp->root)
+                      .ok());
+    }
+    if (cp->size >= last_.size) last_ = *cp;
+    ++checked_;
+  }
+  int checked() const { return checked_; }
+
+ private:
+  LedgerClient& client_;
+  NoteVerifier log_key_;
+  std::string origin_;
+  Checkpoint last_;
+  int checked_ = 0;
+};
+
+TEST(UurodRoundTest, WholeRoundThroughTheGeneratedClient) {
+  auto ledger = testing::InitTestLedger();
+  ASSERT_NE(ledger, nullptr);
+  testing::UurodProcess uurod(ledger->data);
+  ASSERT_TRUE(uurod.Start().ok());
+  LedgerClient client(uurod.Channel());
+  ReceiptChecker check(client, ledger->log_key(), ledger->origin);
+  const SecretKey& steward = ledger->steward;
+
+  SecretKey alice = SecretKey::Generate();
+  SecretKey owner = SecretKey::Generate();
+  for (const SecretKey* key : {&alice, &owner}) {
+    v1::TxBody enroll;
+    enroll.mutable_enroll_resident()->set_key(KeyBytes(key->public_key()));
+    enroll.mutable_enroll_resident()->set_district("harbour");
+    check.Check(client.Submit(steward, enroll));
+  }
+  // A short round, so that the test can see it close.
+  const uint64_t closes_at = NowMs() + 2500;
+  v1::TxBody open;
+  open.mutable_open_round()->set_allowance(100);
+  open.mutable_open_round()->set_credit_value_cents(50);
+  open.mutable_open_round()->set_opens_at_ms(NowMs() - 1000);
+  open.mutable_open_round()->set_closes_at_ms(closes_at);
+  open.mutable_open_round()->set_max_share_percent(100);
+  open.mutable_open_round()->set_trust_threshold(10);
+  auto round = client.Submit(steward, open);
+  check.Check(round);
+
+  v1::TxBody propose;
+  propose.mutable_propose_initiative()->set_title("Harbour sauna");
+  propose.mutable_propose_initiative()->set_district("harbour");
+  propose.mutable_propose_initiative()->set_amount_asked(300);
+  auto initiative = client.Submit(owner, propose);
+  check.Check(initiative);
+
+  v1::TxBody award;
+  award.mutable_award()->set_round_id(round->index());
+  award.mutable_award()->set_initiative_id(initiative->index());
+  award.mutable_award()->set_amount(60);
+  check.Check(client.Submit(alice, award));
+  v1::TxBody withdraw;
+  withdraw.mutable_withdraw_award()->set_round_id(round->index());
+  withdraw.mutable_withdraw_award()->set_initiative_id(initiative->index());
+  withdraw.mutable_withdraw_award()->set_amount(10);
+  check.Check(client.Submit(alice, withdraw));
+
+  std::this_thread::sleep_until(std::chrono::system_clock::time_point(
+      std::chrono::milliseconds(closes_at + 50)));
+  v1::TxBody close;
+  close.mutable_close_round()->set_round_id(round->index());
+  check.Check(client.Submit(steward, close));
+
+  // Under the threshold settles by rule; over it waits for a steward.
+  auto redeem = [&](uint64_t amount) {
+    v1::TxBody body;
+    body.mutable_request_redemption()->set_initiative_id(initiative->index());
+    body.mutable_request_redemption()->set_amount(amount);
+    body.mutable_request_redemption()->set_purpose("Wood for the stove");
+    return client.Submit(owner, body);
+  };
+  check.Check(redeem(10));
+  auto settle_me = redeem(20);
+  check.Check(settle_me);
+  auto reject_me = redeem(15);
+  check.Check(reject_me);
+  v1::TxBody settle;
+  settle.mutable_settle_redemption()->set_request_id(settle_me->index());
+  settle.mutable_settle_redemption()->set_payment_reference("INV-7");
+  check.Check(client.Submit(steward, settle));
+  v1::TxBody reject;
+  reject.mutable_reject_redemption()->set_request_id(reject_me->index());
+  reject.mutable_reject_redemption()->set_reason("Not for this purpose");
+  check.Check(client.Submit(steward, reject));
+  v1::TxBody report;
+  report.mutable_post_report()->set_initiative_id(initiative->index());
+  report.mutable_post_report()->set_text("The sauna is warm.");
+  check.Check(client.Submit(owner, report));
+  EXPECT_EQ(check.checked(), 13);
+
+  grpc::ClientContext context;
+  v1::GetInitiativeRequest get;
+  get.set_id(initiative->index());
+  v1::InitiativeView view;
+  ASSERT_TRUE(client.ledger().GetInitiative(&context, get, &view).ok());
+  EXPECT_EQ(view.initiative().received_final(), 50u);
+  EXPECT_EQ(view.initiative().redeemed(), 30u);
+  EXPECT_EQ(view.balance(), 20u);
+  EXPECT_EQ(view.reports_size(), 1);
+
+  grpc::ClientContext totals_context;
+  v1::GetRoundTotalsRequest totals_request;
+  v1::RoundTotals totals;
+  ASSERT_TRUE(client.audit()
+                  .GetRoundTotals(&totals_context, totals_request, &totals)
+                  .ok());
+  EXPECT_EQ(totals.issued(), 200u);
+  EXPECT_EQ(totals.net_awarded(), 50u);
+  EXPECT_EQ(totals.lapsed(), 150u);
+  EXPECT_EQ(totals.redemptions().settled(), 30u);
+  EXPECT_EQ(totals.redemptions().rejected(), 15u);
+
+  auto code = uurod.Stop(SIGTERM);
+  ASSERT_TRUE(code.ok());
+  EXPECT_EQ(*code, 0) << uurod.Log();
+}
+
+}  // namespace
+}  // namespace uuro

@@ -1,0 +1,172 @@
+#include "tests/testing/uurod_process.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+
+extern char** environ;
+
+namespace uuro::testing {
+namespace {
+
+constexpr char kListening[] = "event=listening grpc=";
+
+// Spawns `argv` with stdout and stderr into a pipe; returns pid and read end.
+std::pair<pid_t, int> Spawn(const std::vector<std::string>& argv) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) std::abort();
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(),
+                       environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(fds[1]);
+  if (rc != 0) {
+    ::close(fds[0]);
+    return {-1, -1};
+  }
+  return {pid, fds[0]};
+}
+
+int ExitCode(int wstatus) {
+  if (WIFEXITED(wstatus)) return WEXITSTATUS(wstatus);
+  if (WIFSIGNALED(wstatus)) return 128 + WTERMSIG(wstatus);
+  return -1;
+}
+
+}  // namespace
+
+std::string UurodBinary() { return UUROD_BINARY; }
+
+CommandResult RunCommand(const std::vector<std::string>& argv) {
+  CommandResult result;
+  auto [pid, fd] = Spawn(argv);
+  if (pid < 0) {
+    result.output = "cannot start " + argv[0];
+    return result;
+  }
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) {
+    result.output.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  int wstatus = 0;
+  ::waitpid(pid, &wstatus, 0);
+  result.exit_code = ExitCode(wstatus);
+  return result;
+}
+
+NoteVerifier TestLedger::log_key() const {
+  auto key = ParseVerifierKey(vkey_text);
+  if (!key.ok()) std::abort();
+  return *key;
+}
+
+std::unique_ptr<TestLedger> InitTestLedger() {
+  auto ledger = std::make_unique<TestLedger>();
+  ledger->data = ledger->dir.Sub("data");
+  CommandResult init = RunCommand(
+      {UurodBinary(), "init", "--data", ledger->data, "--origin",
+       ledger->origin, "--steward-key",
+       FormatPublicKey(ledger->steward.public_key()), "--council-key",
+       FormatPublicKey(ledger->council.public_key())});
+  if (init.exit_code != 0) {
+    ADD_FAILURE() << "uurod init failed: " << init.output;
+    return nullptr;
+  }
+  // The verifier key is the last non-empty line init prints.
+  std::string out = init.output;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  ledger->vkey_text = out.substr(out.rfind('\n') + 1);
+  if (!ParseVerifierKey(ledger->vkey_text).ok()) {
+    ADD_FAILURE() << "no verifier key in: " << init.output;
+    return nullptr;
+  }
+  return ledger;
+}
+
+UurodProcess::UurodProcess(std::string data, std::vector<std::string> extra_args)
+    : data_(std::move(data)), extra_args_(std::move(extra_args)) {}
+
+UurodProcess::~UurodProcess() {
+  if (pid_ > 0) Kill();
+}
+
+absl::Status UurodProcess::Start() {
+  std::vector<std::string> argv = {UurodBinary(),  "serve",
+                                   "--data",       data_,
+                                   "--grpc-listen", "127.0.0.1:0"};
+  argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
+  {
+    absl::MutexLock lock(&mu_);
+    log_.clear();
+    closed_ = false;
+  }
+  auto [pid, fd] = Spawn(argv);
+  if (pid < 0) return absl::InternalError("cannot start uurod");
+  pid_ = pid;
+  reader_ = std::thread([this, fd = fd] { ReadOutput(fd); });
+
+  absl::MutexLock lock(&mu_);
+  auto ready = [this]() -> bool {
+    mu_.AssertHeld();
+    return closed_ || log_.find(kListening) != std::string::npos;
+  };
+  mu_.AwaitWithTimeout(absl::Condition(&ready), absl::Seconds(30));
+  size_t at = log_.find(kListening);
+  if (at == std::string::npos) {
+    return absl::UnavailableError(absl::StrCat("uurod did not start: ", log_));
+  }
+  at += sizeof(kListening) - 1;
+  address_ = log_.substr(at, log_.find(' ', at) - at);
+  return absl::OkStatus();
+}
+
+void UurodProcess::ReadOutput(int fd) {
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) {
+    absl::MutexLock lock(&mu_);
+    log_.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  absl::MutexLock lock(&mu_);
+  closed_ = true;
+}
+
+absl::StatusOr<int> UurodProcess::Stop(int signal) {
+  if (pid_ <= 0) return absl::FailedPreconditionError("uurod is not running");
+  ::kill(pid_, signal);
+  int wstatus = 0;
+  ::waitpid(pid_, &wstatus, 0);
+  pid_ = -1;
+  if (reader_.joinable()) reader_.join();
+  return ExitCode(wstatus);
+}
+
+void UurodProcess::Kill() { (void)Stop(SIGKILL); }
+
+std::shared_ptr<grpc::Channel> UurodProcess::Channel() const {
+  return grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+}
+
+std::string UurodProcess::Log() const {
+  absl::MutexLock lock(&mu_);
+  return log_;
+}
+
+}  // namespace uuro::testing

@@ -1,0 +1,85 @@
+// A real uurod, started as its own process on a loopback port the OS picks,
+// for integration tests. The test talks to it over gRPC like any client.
+#ifndef TESTS_TESTING_UUROD_PROCESS_H_
+#define TESTS_TESTING_UUROD_PROCESS_H_
+
+#include <grpcpp/grpcpp.h>
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "ledger/keys.h"
+#include "ledger/note.h"
+#include "tests/testing/temp_dir.h"
+
+namespace uuro::testing {
+
+// The path of the uurod binary under test.
+std::string UurodBinary();
+
+// Runs a command to completion; returns its exit code and what it printed
+// (stdout and stderr together).
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;
+};
+CommandResult RunCommand(const std::vector<std::string>& argv);
+
+// A ledger made with `uurod init` in a temporary folder, with a steward and a
+// council key made for it.
+struct TestLedger {
+  TempDir dir;
+  std::string data;  // The data folder, inside `dir`.
+  std::string origin = "test.uuro.example/ledger";
+  SecretKey steward = SecretKey::Generate();
+  SecretKey council = SecretKey::Generate();
+  std::string vkey_text;  // The log's verifier key, as init printed it.
+  NoteVerifier log_key() const;
+};
+// Fails the calling test (and returns nullptr) if init fails.
+std::unique_ptr<TestLedger> InitTestLedger();
+
+class UurodProcess {
+ public:
+  // `extra_args` are appended to `uurod serve --data DATA --grpc-listen
+  // 127.0.0.1:0`.
+  explicit UurodProcess(std::string data,
+                        std::vector<std::string> extra_args = {});
+  ~UurodProcess();  // Kills the process if it still runs.
+  UurodProcess(const UurodProcess&) = delete;
+  UurodProcess& operator=(const UurodProcess&) = delete;
+
+  // Starts it and waits until it listens (at most 30 s).
+  absl::Status Start();
+  // Sends `signal` and waits for the exit; returns the exit code, or 128 +
+  // signal number if a signal ended it.
+  absl::StatusOr<int> Stop(int signal);
+  void Kill();  // SIGKILL, no questions asked.
+
+  const std::string& address() const { return address_; }
+  std::shared_ptr<grpc::Channel> Channel() const;
+  // Everything it logged so far.
+  std::string Log() const;
+
+ private:
+  void ReadOutput(int fd);
+
+  const std::string data_;
+  const std::vector<std::string> extra_args_;
+  pid_t pid_ = -1;
+  std::string address_;
+  std::thread reader_;
+  mutable absl::Mutex mu_;
+  std::string log_ ABSL_GUARDED_BY(mu_);
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace uuro::testing
+
+#endif  // TESTS_TESTING_UUROD_PROCESS_H_
