@@ -217,14 +217,11 @@ class PropertyRun {
     for (const auto& [id, initiative] : model_.initiatives()) out.push_back(id);
     return out;
   }
-  // An id that names nothing of the wanted kind: an entry of another kind or
-  // one beyond the log. Never 0: by docs/fund-rules.md an id of 0 is just one
-  // that names nothing (NOT_FOUND, after the role check), but ledger/fund
-  // refuses it at step 7 as INVALID_ARGUMENT ("must be set"). KNOWN
-  // DISCREPANCY, reported; include 0 here once the two agree.
+  // An id that names nothing of the wanted kind: an entry of another kind,
+  // 0 (the genesis), or one beyond the log.
   uint64_t BogusId() {
     return Chance(0.5) ? model_.next_index() + Uniform(1, 1000)
-                       : Uniform(1, model_.next_index());
+                       : Uniform(0, model_.next_index());
   }
 
   // Mostly an active resident; sometimes a revoked key, an outsider, a
