@@ -1,0 +1,220 @@
+#include "clients/checkpoint_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "ledger/merkle.h"
+#include "ledger/status_macros.h"
+
+namespace uuro::client {
+namespace {
+
+absl::Status ErrnoError(std::string_view what, const std::string& path) {
+  int err = errno;
+  std::string message = absl::StrCat(std::string(what), " ", path, ": ",
+                                     std::strerror(err));
+  if (err == ENOENT) return absl::NotFoundError(message);
+  if (err == EACCES || err == EPERM) return absl::PermissionDeniedError(message);
+  return absl::InternalError(message);
+}
+
+absl::Status WriteAll(int fd, std::string_view data, const std::string& path) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoError("cannot write", path);
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return absl::OkStatus();
+}
+
+// Makes the rename that precedes it durable.
+absl::Status SyncDir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("cannot open", dir);
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return ErrnoError("cannot sync", dir);
+  return absl::OkStatus();
+}
+
+// A checkpoint opened with the pinned key, as an error that says which one.
+absl::StatusOr<Checkpoint> OpenNamed(std::string_view note,
+                                     const NoteVerifier& log_key,
+                                     std::string_view what) {
+  auto cp = OpenCheckpoint(note, log_key, log_key.name());
+  if (!cp.ok()) {
+    return absl::Status(
+        cp.status().code(),
+        absl::StrCat(std::string(what), " does not verify with the log key ",
+                     FormatVerifierKey(log_key), ": ", cp.status().message()));
+  }
+  return cp;
+}
+
+absl::Status Forked(const Checkpoint& old_cp, const Checkpoint& new_cp,
+                    std::string_view why) {
+  return absl::DataLossError(absl::StrCat(
+      "the server's checkpoint of ", new_cp.size,
+      " entries is not consistent with the checkpoint of ", old_cp.size,
+      " entries verified before (", std::string(why),
+      "): the log was rolled back or forked"));
+}
+
+}  // namespace
+
+std::string DefaultStateDir() {
+  const char* state = std::getenv("XDG_STATE_HOME");
+  if (state != nullptr && *state != '\0') return std::string(state) + "/uuro";
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && *home != '\0') {
+    return std::string(home) + "/.local/state/uuro";
+  }
+  return ".uuro-state";
+}
+
+std::string CheckpointStore::PathFor(std::string_view origin) const {
+  return absl::StrCat(dir_, "/checkpoint-", ToHex(Sha256(AsBytes(origin))));
+}
+
+absl::StatusOr<std::optional<std::string>> CheckpointStore::Load(
+    std::string_view origin) const {
+  const std::string path = PathFor(origin);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) return std::nullopt;
+  if (fd < 0) return ErrnoError("cannot open", path);
+  std::string note;
+  char buf[4096];
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      absl::Status status = ErrnoError("cannot read", path);
+      ::close(fd);
+      return status;
+    }
+    if (n == 0) break;
+    note.append(buf, static_cast<size_t>(n));
+    if (note.size() > kMaxNoteSize) {
+      ::close(fd);
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, " is too large to be a checkpoint"));
+    }
+  }
+  ::close(fd);
+  return note;
+}
+
+absl::Status CheckpointStore::Save(std::string_view origin,
+                                   std::string_view note) const {
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) {
+    return absl::InternalError(
+        absl::StrCat("cannot create ", dir_, ": ", ec.message()));
+  }
+  // Only for this user: it decides what the client trusts.
+  ::chmod(dir_.c_str(), 0700);
+  const std::string path = PathFor(origin);
+  std::string temp = path + ".XXXXXX";
+  int fd = ::mkstemp(temp.data());
+  if (fd < 0) return ErrnoError("cannot create a file in", dir_);
+  absl::Status status = WriteAll(fd, note, temp);
+  if (status.ok() && ::fsync(fd) != 0) status = ErrnoError("cannot sync", temp);
+  if (::close(fd) != 0 && status.ok()) status = ErrnoError("cannot close", temp);
+  if (status.ok() && ::rename(temp.c_str(), path.c_str()) != 0) {
+    status = ErrnoError("cannot rename to", path);
+  }
+  if (!status.ok()) {
+    ::unlink(temp.c_str());
+    return status;
+  }
+  return SyncDir(dir_);
+}
+
+absl::StatusOr<std::vector<Hash>> FetchConsistencyProof(LedgerClient& client,
+                                                        uint64_t old_size,
+                                                        uint64_t new_size) {
+  grpc::ClientContext context;
+  v1::GetConsistencyProofRequest request;
+  request.set_old_size(old_size);
+  request.set_new_size(new_size);
+  v1::ProofResponse response;
+  UURO_RETURN_IF_ERROR(FromGrpc(
+      client.transparency().GetConsistencyProof(&context, request, &response)));
+  std::vector<Hash> proof;
+  proof.reserve(response.hashes_size());
+  for (const std::string& h : response.hashes()) {
+    if (h.size() != kHashSize) {
+      return absl::DataLossError(absl::StrCat(
+          "the server's consistency proof from ", old_size, " to ", new_size,
+          " holds a hash of ", h.size(), " bytes"));
+    }
+    Hash& hash = proof.emplace_back();
+    std::copy(h.begin(), h.end(), hash.begin());
+  }
+  return proof;
+}
+
+absl::Status AdvanceTrustedCheckpoint(LedgerClient& client,
+                                      const CheckpointStore& store,
+                                      const NoteVerifier& log_key,
+                                      std::string_view new_note,
+                                      std::optional<Checkpoint>* previous) {
+  const std::string& origin = log_key.name();
+  if (previous != nullptr) previous->reset();
+  UURO_ASSIGN_OR_RETURN(
+      Checkpoint new_cp, OpenNamed(new_note, log_key, "the server's checkpoint"));
+  UURO_ASSIGN_OR_RETURN(std::optional<std::string> stored, store.Load(origin));
+  if (!stored) return store.Save(origin, new_note);
+
+  auto old_cp = OpenNamed(*stored, log_key,
+                          absl::StrCat("the checkpoint kept in ",
+                                       store.PathFor(origin)));
+  if (!old_cp.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        old_cp.status().message(),
+        "; if the log key was replaced on purpose, remove that file"));
+  }
+  if (previous != nullptr) *previous = *old_cp;
+
+  if (new_cp.size < old_cp->size) {
+    return Forked(*old_cp, new_cp, "it has fewer entries");
+  }
+  if (new_cp.size == old_cp->size) {
+    if (new_cp.root != old_cp->root) {
+      return Forked(*old_cp, new_cp, "same size, different root");
+    }
+  } else if (old_cp->size > 0) {
+    // An empty tree is a prefix of every tree; nothing to prove for it.
+    auto proof = FetchConsistencyProof(client, old_cp->size, new_cp.size);
+    if (!proof.ok()) {
+      return absl::Status(
+          proof.status().code(),
+          absl::StrCat("cannot get the consistency proof from ", old_cp->size,
+                       " to ", new_cp.size,
+                       " entries: ", proof.status().message()));
+    }
+    absl::Status consistent = VerifyConsistency(old_cp->size, new_cp.size,
+                                                 *proof, old_cp->root,
+                                                 new_cp.root);
+    if (!consistent.ok()) {
+      return Forked(*old_cp, new_cp,
+                    absl::StrCat("the server's consistency proof does not "
+                                 "verify: ",
+                                 consistent.message()));
+    }
+  }
+  // Same tree or a proven extension: keep the newer note (it may also carry
+  // more cosignatures).
+  return store.Save(origin, new_note);
+}
+
+}  // namespace uuro::client

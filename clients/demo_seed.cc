@@ -1,0 +1,159 @@
+// uuro-demo-seed: fills a new ledger with a demo fund through a running
+// uurod, as a fund office would: residents in five districts, initiatives, an
+// open round and a few hundred awards. Keys go into the demo folder so that a
+// new user can act as any of them.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "clients/ledger_client.h"
+#include "ledger/status_macros.h"
+
+namespace uuro::client {
+namespace {
+
+constexpr const char* kDistricts[] = {"harbour", "old-town", "riverside",
+                                      "hillside", "university"};
+constexpr const char* kTitles[] = {
+    "Repair café in the library",     "Harbour sauna for everyone",
+    "Bike racks at the school",       "Community tool library",
+    "Night buses on weekends",        "Pollinator meadow by the river",
+    "Free chess tables in the park",  "Youth music studio",
+    "Snow-clearing volunteer app",    "Benches along the river walk",
+    "Seed swap at the market hall",   "Open-air cinema in August"};
+
+std::string KeyBytes(const PublicKey& key) {
+  return std::string(key.begin(), key.end());
+}
+
+uint64_t NowMs() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
+
+// Submits signed envelopes in one SubmitBatch; all must be accepted.
+absl::Status SubmitAll(LedgerClient& client, const std::vector<Bytes>& envelopes,
+                       std::vector<uint64_t>* indexes = nullptr) {
+  for (size_t start = 0; start < envelopes.size(); start += 500) {
+    grpc::ClientContext context;
+    v1::SubmitBatchRequest request;
+    for (size_t i = start; i < std::min(envelopes.size(), start + 500); ++i) {
+      request.add_envelopes(std::string(AsString(envelopes[i])));
+    }
+    v1::SubmitBatchResponse response;
+    UURO_RETURN_IF_ERROR(
+        FromGrpc(client.ledger().SubmitBatch(&context, request, &response)));
+    for (const auto& result : response.results()) {
+      if (result.code() != 0) {
+        return absl::Status(static_cast<absl::StatusCode>(result.code()),
+                            result.message());
+      }
+      if (indexes) indexes->push_back(result.receipt().index());
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Seed(const std::string& server, const std::string& demo,
+                  int residents, int awards) {
+  LedgerClient client(grpc::CreateChannel(server, grpc::InsecureChannelCredentials()));
+  UURO_ASSIGN_OR_RETURN(SecretKey steward, LoadSecretKey(demo + "/steward.key"));
+  std::filesystem::create_directories(demo + "/residents");
+  std::mt19937_64 rng(2027);
+
+  std::vector<SecretKey> keys;
+  std::vector<Bytes> enrollments;
+  for (int i = 0; i < residents; ++i) {
+    std::string path = absl::StrFormat("%s/residents/resident-%03d.key", demo, i + 1);
+    keys.push_back(SecretKey::Generate());
+    UURO_RETURN_IF_ERROR(SaveSecretKey(keys.back(), path));
+    v1::TxBody body;
+    body.mutable_enroll_resident()->set_key(KeyBytes(keys.back().public_key()));
+    body.mutable_enroll_resident()->set_district(kDistricts[i % 5]);
+    UURO_ASSIGN_OR_RETURN(Bytes envelope, client.Sign(steward, body));
+    enrollments.push_back(std::move(envelope));
+  }
+  UURO_RETURN_IF_ERROR(SubmitAll(client, enrollments));
+  std::printf("enrolled %d residents in 5 districts\n", residents);
+
+  std::vector<Bytes> proposals;
+  for (int i = 0; i < 12; ++i) {
+    v1::TxBody body;
+    auto* p = body.mutable_propose_initiative();
+    p->set_title(kTitles[i]);
+    p->set_summary("A demo initiative of the Uuro demo fund.");
+    p->set_district(kDistricts[i % 5]);
+    p->set_amount_asked(200 + 50 * static_cast<uint64_t>(i));
+    UURO_ASSIGN_OR_RETURN(Bytes envelope, client.Sign(keys[static_cast<size_t>(i) * 7 % keys.size()], body));
+    proposals.push_back(std::move(envelope));
+  }
+  std::vector<uint64_t> initiatives;
+  UURO_RETURN_IF_ERROR(SubmitAll(client, proposals, &initiatives));
+  std::printf("proposed 12 initiatives\n");
+  {
+    // For the hints scripts/run prints: initiative ids, one a line.
+    std::FILE* out = std::fopen((demo + "/initiatives.txt").c_str(), "w");
+    if (out == nullptr) return absl::PermissionDeniedError("cannot write initiatives.txt");
+    for (uint64_t id : initiatives) {
+      std::fprintf(out, "%llu\n", static_cast<unsigned long long>(id));
+    }
+    std::fclose(out);
+  }
+
+  v1::TxBody open;
+  auto* rules = open.mutable_open_round();
+  rules->set_allowance(100);
+  rules->set_credit_value_cents(50);
+  rules->set_opens_at_ms(NowMs());
+  rules->set_closes_at_ms(NowMs() + 30ull * 24 * 3600 * 1000);
+  rules->set_max_share_percent(40);
+  rules->set_trust_threshold(20);
+  UURO_ASSIGN_OR_RETURN(v1::Receipt round, client.Submit(steward, open));
+  std::printf("opened round %llu: 100 credits per resident for 30 days\n",
+              static_cast<unsigned long long>(round.index()));
+
+  std::vector<Bytes> gifts;
+  for (int i = 0; i < awards; ++i) {
+    v1::TxBody body;
+    body.mutable_award()->set_round_id(round.index());
+    body.mutable_award()->set_initiative_id(initiatives[rng() % initiatives.size()]);
+    body.mutable_award()->set_amount(1 + rng() % 10);
+    // At most two awards of at most 10 per resident: within every rule.
+    UURO_ASSIGN_OR_RETURN(Bytes envelope, client.Sign(keys[static_cast<size_t>(i) % keys.size()], body));
+    gifts.push_back(std::move(envelope));
+  }
+  UURO_RETURN_IF_ERROR(SubmitAll(client, gifts));
+  std::printf("recorded %d awards\n", awards);
+  return absl::OkStatus();
+}
+
+}  // namespace
+}  // namespace uuro::client
+
+int main(int argc, char** argv) {
+  CLI::App app{"Fills a new Uuro ledger with a demo fund through a running uurod."};
+  std::string server = "127.0.0.1:50051";
+  std::string demo;
+  int residents = 200, awards = 300;
+  app.add_option("--server", server, "uurod address")->capture_default_str();
+  app.add_option("--demo", demo, "folder holding steward.key; resident keys go here")
+      ->required();
+  app.add_option("--residents", residents, "residents to enroll")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--awards", awards, "awards to make (at most two per resident)")
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  awards = std::min(awards, 2 * residents);
+  absl::Status status = uuro::client::Seed(server, demo, residents, awards);
+  if (!status.ok()) {
+    std::fprintf(stderr, "uuro-demo-seed: %s\n", std::string(status.message()).c_str());
+    return 1;
+  }
+  return 0;
+}

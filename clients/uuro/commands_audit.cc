@@ -1,0 +1,299 @@
+// The council and anyone: totals, the independent verifier, receipts, and
+// plain reads of the fund, redemptions and the checkpoint.
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "clients/checkpoint_store.h"
+#include "clients/log_verifier.h"
+#include "clients/uuro/commands.h"
+#include "clients/uuro/receipt_file.h"
+#include "clients/uuro/table.h"
+#include "ledger/merkle.h"
+#include "ledger/receipt.h"
+#include "ledger/status_macros.h"
+
+namespace uuro::cli {
+namespace {
+
+std::string CheckpointsDir(const Context& ctx) {
+  return ctx.state_dir + "/checkpoints";
+}
+
+// A progress bar on a terminal, a plain line every ~10% elsewhere.
+std::function<void(uint64_t, uint64_t)> Progress() {
+  bool tty = ::isatty(STDERR_FILENO);
+  auto last_tenth = std::make_shared<int>(-1);
+  return [tty, last_tenth](uint64_t done, uint64_t total) {
+    int percent = total ? static_cast<int>(done * 100 / total) : 100;
+    if (tty) {
+      int filled = percent / 5;
+      std::fprintf(stderr, "\r[%s%s] %3d%% %llu/%llu entries",
+                   std::string(filled, '#').c_str(),
+                   std::string(20 - filled, ' ').c_str(), percent,
+                   static_cast<unsigned long long>(done),
+                   static_cast<unsigned long long>(total));
+      if (done >= total) std::fprintf(stderr, "\n");
+    } else if (percent / 10 != *last_tenth) {
+      *last_tenth = percent / 10;
+      std::fprintf(stderr, "verified %llu of %llu entries (%d%%)\n",
+                   static_cast<unsigned long long>(done),
+                   static_cast<unsigned long long>(total), percent);
+    }
+  };
+}
+
+int ShowTotals(Context& ctx, uint64_t round_id) {
+  grpc::ClientContext context;
+  v1::GetRoundTotalsRequest request;
+  request.set_round_id(round_id);
+  v1::RoundTotals t;
+  absl::Status status = client::FromGrpc(
+      ctx.Client().audit().GetRoundTotals(&context, request, &t));
+  if (!status.ok()) return Fail(ctx, status);
+  nlohmann::json json = {{"round", t.round_id()},     {"closed", t.closed()},
+                         {"residents", t.residents()}, {"issued", t.issued()},
+                         {"awarded", t.awarded()},     {"withdrawn", t.withdrawn()},
+                         {"net_awarded", t.net_awarded()},
+                         {"unspent", t.unspent()},     {"lapsed", t.lapsed()},
+                         {"tree_size", t.tree_size()}};
+  json["redemptions"] = {{"requested", t.redemptions().requested()},
+                         {"settled", t.redemptions().settled()},
+                         {"pending", t.redemptions().pending()},
+                         {"rejected", t.redemptions().rejected()}};
+  std::string text = absl::StrCat(
+      "round ", t.round_id(), t.closed() ? " (closed)" : " (open)",
+      ", as of entry ", t.tree_size(), "\n  issued:      ",
+      ctx.Amount(t.issued()), " (", t.residents(), " residents)",
+      "\n  awarded:     ", ctx.Amount(t.net_awarded()), " net (",
+      ctx.Amount(t.awarded()), " awarded, ", ctx.Amount(t.withdrawn()),
+      " withdrawn)\n  unspent:     ", ctx.Amount(t.unspent()),
+      t.closed() ? " (lapsed)" : "", "\n  redemptions: ",
+      ctx.Amount(t.redemptions().settled()), " settled, ",
+      ctx.Amount(t.redemptions().pending()), " pending, ",
+      ctx.Amount(t.redemptions().rejected()), " rejected (fund-wide)\n\n");
+  Table districts({"DISTRICT", "RESIDENTS", "AWARDED", "WITHDRAWN", "RECEIVED"});
+  json["districts"] = nlohmann::json::array();
+  for (const auto& d : t.districts()) {
+    districts.Add({d.district(), std::to_string(d.totals().residents()),
+                   ctx.Amount(d.totals().awarded()),
+                   ctx.Amount(d.totals().withdrawn()),
+                   ctx.Amount(d.totals().received())});
+    json["districts"].push_back({{"district", d.district()},
+                                 {"residents", d.totals().residents()},
+                                 {"awarded", d.totals().awarded()},
+                                 {"withdrawn", d.totals().withdrawn()},
+                                 {"received", d.totals().received()}});
+  }
+  Table initiatives({"INITIATIVE", "DISTRICT", "AWARDED", "WITHDRAWN", "NET"});
+  json["initiatives"] = nlohmann::json::array();
+  for (const auto& i : t.initiatives()) {
+    uint64_t net = i.totals().awarded() - i.totals().withdrawn();
+    initiatives.Add({std::to_string(i.initiative_id()), i.district(),
+                     ctx.Amount(i.totals().awarded()),
+                     ctx.Amount(i.totals().withdrawn()), ctx.Amount(net)});
+    json["initiatives"].push_back({{"initiative", i.initiative_id()},
+                                   {"district", i.district()},
+                                   {"awarded", i.totals().awarded()},
+                                   {"withdrawn", i.totals().withdrawn()}});
+  }
+  Print(ctx, json,
+        text + districts.Render() + "\n" +
+            (initiatives.size() ? initiatives.Render()
+                                : "no awards in this round\n"));
+  return 0;
+}
+
+int Verify(Context& ctx) {
+  auto log_key = ctx.LogKey();
+  if (!log_key.ok()) return Fail(ctx, log_key.status());
+  client::VerifyOptions options{*log_key, CheckpointsDir(ctx), "", nullptr};
+  if (!ctx.json) options.progress = Progress();
+  auto report = client::VerifyLog(ctx.Client(), options);
+  if (!report.ok()) {
+    std::fprintf(stderr, "uuro: audit verify FAILED\n");
+    return Fail(ctx, report.status());
+  }
+  nlohmann::json json = {{"origin", report->origin},
+                         {"tree_size", report->tree_size},
+                         {"root", Base64Encode(report->root)},
+                         {"entries_checked", report->entries_checked},
+                         {"rounds_compared", report->rounds_compared},
+                         {"previous_size", report->previous_size
+                                               ? nlohmann::json(*report->previous_size)
+                                               : nlohmann::json(nullptr)}};
+  Print(ctx, json,
+        absl::StrCat(
+            "OK: ", report->origin, " verified at ", report->tree_size,
+            " entries\n  every entry's signature and fund rules checked, the "
+            "tree rebuilt to the signed root\n  totals of ",
+            report->rounds_compared, " rounds match the server's\n",
+            report->previous_size
+                ? absl::StrCat("  consistent with the checkpoint verified "
+                               "before (",
+                               *report->previous_size, " entries)\n")
+                : "  first verification of this log; its checkpoint is kept "
+                  "for the next run\n"));
+  return 0;
+}
+
+int VerifyReceiptFile(Context& ctx, const std::string& path, bool offline) {
+  auto receipt = LoadReceipt(path);
+  if (!receipt.ok()) return Fail(ctx, receipt.status());
+  std::string note = receipt->checkpoint();
+  std::string origin = note.substr(0, note.find('\n'));
+  auto log_key = ctx.PinnedLogKey(origin);
+  if (!log_key.ok()) return Fail(ctx, log_key.status());
+  auto cp = VerifyReceipt(*receipt, *log_key, origin);
+  if (!cp.ok()) return Fail(ctx, cp.status());
+  std::string text = absl::StrCat("receipt for entry ", receipt->index(),
+                                  ": valid, included in the signed log of ",
+                                  cp->size, " entries\n");
+  nlohmann::json json = {{"index", receipt->index()},
+                         {"checkpoint_size", cp->size},
+                         {"offline_valid", true}};
+  if (!offline) {
+    auto latest = ctx.Client().Checkpoint();
+    if (!latest.ok()) return Fail(ctx, latest.status());
+    auto now = OpenCheckpoint(latest->checkpoint(), *log_key, origin);
+    if (!now.ok()) return Fail(ctx, now.status());
+    if (now->size > cp->size) {
+      auto proof = client::FetchConsistencyProof(ctx.Client(), cp->size, now->size);
+      if (!proof.ok()) return Fail(ctx, proof.status());
+      absl::Status consistent =
+          VerifyConsistency(cp->size, now->size, *proof, cp->root, now->root);
+      if (!consistent.ok()) {
+        return Fail(ctx, absl::DataLossError(absl::StrCat(
+                             "the log no longer contains this receipt's "
+                             "checkpoint: ",
+                             consistent.message())));
+      }
+    } else if (now->size < cp->size ||
+               (now->size == cp->size && now->root != cp->root)) {
+      return Fail(ctx, absl::DataLossError(
+                           "the server's log is behind or forked from this "
+                           "receipt's checkpoint"));
+    }
+    client::CheckpointStore store(CheckpointsDir(ctx));
+    absl::Status advanced = client::AdvanceTrustedCheckpoint(
+        ctx.Client(), store, *log_key, latest->checkpoint());
+    if (!advanced.ok()) return Fail(ctx, advanced);
+    absl::StrAppend(&text, "  and still in the current log of ", now->size,
+                    " entries\n");
+    json["current_size"] = now->size;
+  }
+  Print(ctx, json, text);
+  return 0;
+}
+
+}  // namespace
+
+void AddAuditCommands(CLI::App& app, Context& ctx) {
+  CLI::App* audit = app.add_subcommand("audit", "Totals and verification.");
+  audit->require_subcommand(1);
+  auto round = std::make_shared<uint64_t>(0);
+  CLI::App* totals = audit->add_subcommand(
+      "totals", "A round's totals, per district and per initiative.");
+  totals->add_option("--round", *round, "round id (default: the latest)");
+  totals->footer("Example:\n  uuro audit totals --round 12");
+  totals->callback([&ctx, round] { ctx.exit_code = ShowTotals(ctx, *round); });
+
+  CLI::App* verify = audit->add_subcommand(
+      "verify",
+      "Check the whole log independently: signatures, rules, tree, totals.");
+  verify->footer(
+      "Downloads every entry, replays the fund rules from scratch, rebuilds the\n"
+      "tree, checks it against the checkpoint signed by the pinned log key, and\n"
+      "compares the totals with the server's. Exits non-zero naming the first\n"
+      "discrepancy.\n"
+      "Example:\n  uuro --server ledger.example-town.fi:443 --tls --vkey log.vkey "
+      "audit verify");
+  verify->callback([&ctx] { ctx.exit_code = Verify(ctx); });
+
+  CLI::App* receipt = app.add_subcommand("receipt", "Check saved receipts.");
+  receipt->require_subcommand(1);
+  struct ReceiptArgs {
+    std::string file;
+    bool offline = false;
+  };
+  auto r = std::make_shared<ReceiptArgs>();
+  CLI::App* check = receipt->add_subcommand(
+      "verify", "Check a receipt against the log key and the current log.");
+  check->add_option("file", r->file, "receipt JSON file")->required();
+  check->add_flag("--offline", r->offline,
+                  "only check the signature and proof in the file");
+  check->footer(
+      "Example:\n  uuro receipt verify ~/.local/state/uuro/ledgers/*/receipts/451.json");
+  check->callback([&ctx, r] {
+    ctx.exit_code = VerifyReceiptFile(ctx, r->file, r->offline);
+  });
+
+  CLI::App* fund = app.add_subcommand("fund", "The fund: names, keys, totals.");
+  fund->footer("Example:\n  uuro fund");
+  fund->callback([&ctx] {
+    auto f = ctx.Client().Fund();
+    if (!f.ok()) {
+      ctx.exit_code = Fail(ctx, f.status());
+      return;
+    }
+    nlohmann::json json = {{"origin", f->origin()},
+                           {"fund_name", f->fund_name()},
+                           {"currency", f->currency_name()},
+                           {"active_residents", f->active_residents()},
+                           {"initiatives", f->initiatives()},
+                           {"rounds", f->rounds()},
+                           {"open_round", f->open_round()},
+                           {"entries", f->entries()},
+                           {"log_key", f->log_verifier_key()}};
+    Print(ctx, json,
+          absl::StrCat(f->fund_name(), " (", f->origin(), ")\n  currency:    ",
+                       f->currency_name(), "\n  residents:   ",
+                       f->active_residents(), "\n  initiatives: ",
+                       f->initiatives(), "\n  rounds:      ", f->rounds(),
+                       f->open_round() ? absl::StrCat(" (round ", f->open_round(),
+                                                      " is open)")
+                                       : "",
+                       "\n  log entries: ", f->entries(), "\n  log key:     ",
+                       f->log_verifier_key(), "\n"));
+  });
+
+  auto id = std::make_shared<uint64_t>(0);
+  CLI::App* redemption =
+      app.add_subcommand("redemption", "Show a redemption request.");
+  redemption->add_option("id", *id, "request id")->required();
+  redemption->footer("Example:\n  uuro redemption 812");
+  redemption->callback([&ctx, id] {
+    grpc::ClientContext context;
+    v1::GetRedemptionRequest request;
+    request.set_id(*id);
+    v1::RedemptionRecord r;
+    absl::Status status = client::FromGrpc(
+        ctx.Client().ledger().GetRedemption(&context, request, &r));
+    if (!status.ok()) {
+      ctx.exit_code = Fail(ctx, status);
+      return;
+    }
+    std::string state = r.status() == v1::REDEMPTION_PENDING ? "pending"
+                        : r.status() == v1::REDEMPTION_SETTLED
+                            ? (r.settled_by_rule() ? "settled by rule" : "settled")
+                            : "rejected";
+    nlohmann::json json = {{"id", r.id()},
+                           {"initiative", r.initiative_id()},
+                           {"amount", r.amount()},
+                           {"purpose", r.purpose()},
+                           {"status", state},
+                           {"payment_reference", r.payment_reference()},
+                           {"reject_reason", r.reject_reason()}};
+    Print(ctx, json,
+          absl::StrCat("redemption ", r.id(), ": ", ctx.Amount(r.amount()),
+                       " for initiative ", r.initiative_id(), ", ", state,
+                       r.payment_reference().empty()
+                           ? ""
+                           : " (payment " + r.payment_reference() + ")",
+                       r.reject_reason().empty() ? "" : " (" + r.reject_reason() + ")",
+                       "\n  purpose: ", r.purpose(), "\n"));
+  });
+}
+
+}  // namespace uuro::cli

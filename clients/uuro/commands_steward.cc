@@ -1,0 +1,258 @@
+// The fund office: enroll and revoke residents, open and close rounds,
+// settle and reject redemptions, suspend and reinstate initiatives.
+#include "absl/strings/str_cat.h"
+#include "clients/uuro/commands.h"
+#include "clients/uuro/table.h"
+
+namespace uuro::cli {
+namespace {
+
+// Registers a verb that takes an id and a required text, e.g. a reason.
+void AddIdTextVerb(CLI::App& app, Context& ctx, const std::string& name,
+                   const std::string& help, const std::string& text_flag,
+                   const std::string& example,
+                   std::function<v1::TxBody(uint64_t, const std::string&)> build,
+                   std::string done) {
+  struct Args {
+    uint64_t id = 0;
+    std::string text;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand(name, help);
+  cmd->add_option("id", args->id, "id")->required();
+  cmd->add_option("--" + text_flag, args->text, text_flag)->required();
+  cmd->footer("Example:\n  " + example);
+  cmd->callback([&ctx, args, build, done] {
+    ctx.exit_code = SubmitAndReport(ctx, build(args->id, args->text),
+                                    absl::StrCat(done, " ", args->id));
+  });
+}
+
+void AddRoundCommands(CLI::App& app, Context& ctx) {
+  CLI::App* round = app.add_subcommand("round", "Open, close and show rounds.");
+  round->require_subcommand(1);
+
+  struct OpenArgs {
+    uint64_t allowance = 0, cents = 0, threshold = 0;
+    std::string opens_in = "0s", closes_in;
+    uint32_t max_share = 100;
+  };
+  auto o = std::make_shared<OpenArgs>();
+  CLI::App* open = round->add_subcommand(
+      "open", "Open a round; its rules are logged and never change.");
+  open->add_option("--allowance", o->allowance, "credits per resident")
+      ->required();
+  open->add_option("--credit-value-cents", o->cents,
+                   "euro cents one credit is worth")
+      ->required();
+  open->add_option("--closes-in", o->closes_in,
+                   "how long it stays open: 90s, 15m, 12h, 30d")
+      ->required();
+  open->add_option("--opens-in", o->opens_in, "delay before awards open")
+      ->capture_default_str();
+  open->add_option("--max-share", o->max_share,
+                   "percent of one resident's allowance per initiative")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  open->add_option("--trust-threshold", o->threshold,
+                   "redemptions up to this settle at once")
+      ->capture_default_str();
+  open->footer(
+      "Example:\n  uuro --key steward.key round open --allowance 100 "
+      "--credit-value-cents 50 --closes-in 30d --max-share 40 "
+      "--trust-threshold 50");
+  open->callback([&ctx, o] {
+    auto opens = ParseDuration(o->opens_in);
+    auto closes = ParseDuration(o->closes_in);
+    if (!opens.ok() || !closes.ok()) {
+      ctx.exit_code = Fail(ctx, opens.ok() ? closes.status() : opens.status());
+      return;
+    }
+    uint64_t now = NowMs();
+    v1::TxBody body;
+    v1::OpenRound* r = body.mutable_open_round();
+    r->set_allowance(o->allowance);
+    r->set_credit_value_cents(o->cents);
+    r->set_opens_at_ms(now + *opens);
+    r->set_closes_at_ms(now + *opens + *closes);
+    r->set_max_share_percent(o->max_share);
+    r->set_trust_threshold(o->threshold);
+    ctx.exit_code = SubmitAndReport(
+        ctx, body,
+        absl::StrCat("opened a round: ", ctx.Amount(o->allowance),
+                     " per resident; its id is the entry number below"));
+  });
+
+  auto close_id = std::make_shared<uint64_t>(0);
+  CLI::App* close = round->add_subcommand(
+      "close", "Close a round once its closing time has come.");
+  close->add_option("id", *close_id, "round id (default: the open one)");
+  close->footer("Example:\n  uuro --key steward.key round close");
+  close->callback([&ctx, close_id] {
+    uint64_t id = *close_id;
+    if (id == 0) {
+      auto fund = ctx.Client().Fund();
+      if (!fund.ok()) {
+        ctx.exit_code = Fail(ctx, fund.status());
+        return;
+      }
+      id = fund->open_round();
+      if (id == 0) {
+        ctx.exit_code =
+            Fail(ctx, absl::FailedPreconditionError("no round is open"));
+        return;
+      }
+    }
+    v1::TxBody body;
+    body.mutable_close_round()->set_round_id(id);
+    ctx.exit_code =
+        SubmitAndReport(ctx, body, absl::StrCat("closed round ", id));
+  });
+
+  auto show_id = std::make_shared<uint64_t>(0);
+  CLI::App* show = round->add_subcommand("show", "Show a round's rules and totals.");
+  show->add_option("id", *show_id, "round id (default: the latest)");
+  show->footer("Example:\n  uuro round show");
+  show->callback([&ctx, show_id] {
+    grpc::ClientContext context;
+    v1::GetRoundRequest request;
+    request.set_id(*show_id);
+    v1::RoundRecord r;
+    absl::Status status =
+        client::FromGrpc(ctx.Client().ledger().GetRound(&context, request, &r));
+    if (!status.ok()) {
+      ctx.exit_code = Fail(ctx, status);
+      return;
+    }
+    const auto& rules = r.rules();
+    nlohmann::json json = {{"id", r.id()},
+                           {"closed", r.closed()},
+                           {"allowance", rules.allowance()},
+                           {"credit_value_cents", rules.credit_value_cents()},
+                           {"opens_at_ms", rules.opens_at_ms()},
+                           {"closes_at_ms", rules.closes_at_ms()},
+                           {"max_share_percent", rules.max_share_percent()},
+                           {"trust_threshold", rules.trust_threshold()},
+                           {"residents", r.residents()},
+                           {"awarded", r.awarded()},
+                           {"withdrawn", r.withdrawn()},
+                           {"lapsed", r.lapsed()}};
+    Print(ctx, json,
+          absl::StrCat("round ", r.id(), r.closed() ? " (closed)" : " (open)",
+                       "\n  allowance:       ", ctx.Amount(rules.allowance()),
+                       " per resident, 1 credit = ", rules.credit_value_cents(),
+                       " cents\n  max share:       ", rules.max_share_percent(),
+                       "% per initiative\n  trust threshold: ",
+                       ctx.Amount(rules.trust_threshold()),
+                       "\n  residents:       ", r.residents(),
+                       "\n  awarded:         ", ctx.Amount(r.awarded()),
+                       " (withdrawn ", ctx.Amount(r.withdrawn()), ")\n",
+                       r.closed() ? "  lapsed:          " + ctx.Amount(r.lapsed()) + "\n"
+                                  : ""));
+  });
+}
+
+}  // namespace
+
+void AddStewardCommands(CLI::App& app, Context& ctx) {
+  struct EnrollArgs {
+    std::string key, district;
+  };
+  auto e = std::make_shared<EnrollArgs>();
+  CLI::App* enroll = app.add_subcommand(
+      "enroll", "Enroll a resident's public key in a district.");
+  enroll->add_option("key", e->key, "public key (hex) or key file")->required();
+  enroll->add_option("--district", e->district, "district code")->required();
+  enroll->footer(
+      "Example:\n  uuro --key steward.key enroll 3f9a...e1 --district harbour");
+  enroll->callback([&ctx, e] {
+    auto key = KeyArgument(e->key);
+    if (!key.ok()) {
+      ctx.exit_code = Fail(ctx, key.status());
+      return;
+    }
+    v1::TxBody body;
+    body.mutable_enroll_resident()->set_key(*key);
+    body.mutable_enroll_resident()->set_district(e->district);
+    ctx.exit_code = SubmitAndReport(
+        ctx, body, absl::StrCat("enrolled a resident in ", e->district));
+  });
+
+  struct RevokeArgs {
+    std::string key, reason, replacement;
+  };
+  auto r = std::make_shared<RevokeArgs>();
+  CLI::App* revoke = app.add_subcommand(
+      "revoke", "Revoke a resident's key, optionally moving them to a new one.");
+  revoke->add_option("key", r->key, "public key (hex) or key file")->required();
+  revoke->add_option("--reason", r->reason, "public reason")->required();
+  revoke->add_option("--replacement", r->replacement,
+                     "the resident's new key; it keeps balance and awards");
+  revoke->footer(
+      "Example:\n  uuro --key steward.key revoke 3f9a...e1 --reason \"lost "
+      "phone\" --replacement 77c0...2b");
+  revoke->callback([&ctx, r] {
+    auto key = KeyArgument(r->key);
+    if (!key.ok()) {
+      ctx.exit_code = Fail(ctx, key.status());
+      return;
+    }
+    v1::TxBody body;
+    body.mutable_revoke_resident()->set_key(*key);
+    body.mutable_revoke_resident()->set_reason(r->reason);
+    if (!r->replacement.empty()) {
+      auto replacement = KeyArgument(r->replacement);
+      if (!replacement.ok()) {
+        ctx.exit_code = Fail(ctx, replacement.status());
+        return;
+      }
+      body.mutable_revoke_resident()->set_replacement_key(*replacement);
+    }
+    ctx.exit_code = SubmitAndReport(ctx, body, "revoked the key");
+  });
+
+  AddRoundCommands(app, ctx);
+
+  AddIdTextVerb(
+      app, ctx, "settle", "Record the payment of a pending redemption.",
+      "reference", "uuro --key steward.key settle 812 --reference SEPA-2027-14",
+      [](uint64_t id, const std::string& text) {
+        v1::TxBody body;
+        body.mutable_settle_redemption()->set_request_id(id);
+        body.mutable_settle_redemption()->set_payment_reference(text);
+        return body;
+      },
+      "settled redemption request");
+  AddIdTextVerb(
+      app, ctx, "reject", "Reject a pending redemption; the credits return.",
+      "reason", "uuro --key steward.key reject 812 --reason \"no receipts\"",
+      [](uint64_t id, const std::string& text) {
+        v1::TxBody body;
+        body.mutable_reject_redemption()->set_request_id(id);
+        body.mutable_reject_redemption()->set_reason(text);
+        return body;
+      },
+      "rejected redemption request");
+  AddIdTextVerb(
+      app, ctx, "suspend", "Suspend an initiative, with a public reason.",
+      "reason", "uuro --key steward.key suspend 17 --reason \"under review\"",
+      [](uint64_t id, const std::string& text) {
+        v1::TxBody body;
+        body.mutable_suspend_initiative()->set_initiative_id(id);
+        body.mutable_suspend_initiative()->set_reason(text);
+        return body;
+      },
+      "suspended initiative");
+  AddIdTextVerb(
+      app, ctx, "reinstate", "Lift an initiative's suspension.", "reason",
+      "uuro --key steward.key reinstate 17 --reason \"review passed\"",
+      [](uint64_t id, const std::string& text) {
+        v1::TxBody body;
+        body.mutable_reinstate_initiative()->set_initiative_id(id);
+        body.mutable_reinstate_initiative()->set_reason(text);
+        return body;
+      },
+      "reinstated initiative");
+}
+
+}  // namespace uuro::cli

@@ -1,0 +1,92 @@
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "clients/checkpoint_store.h"
+#include "clients/uuro/commands.h"
+#include "clients/uuro/receipt_file.h"
+#include "ledger/receipt.h"
+#include "ledger/status_macros.h"
+
+namespace uuro::cli {
+
+uint64_t NowMs() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
+
+absl::StatusOr<uint64_t> ParseDuration(const std::string& text) {
+  if (text.size() < 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is not a duration like 90s, 15m, 12h, 30d"));
+  }
+  uint64_t unit = 0;
+  switch (text.back()) {
+    case 's': unit = 1000; break;
+    case 'm': unit = 60 * 1000; break;
+    case 'h': unit = 3600 * 1000; break;
+    case 'd': unit = 24 * 3600 * 1000; break;
+  }
+  std::string digits = text.substr(0, text.size() - 1);
+  if (unit == 0 || digits.empty() ||
+      digits.find_first_not_of("0123456789") != std::string::npos ||
+      digits.size() > 9) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is not a duration like 90s, 15m, 12h, 30d"));
+  }
+  return std::stoull(digits) * unit;
+}
+
+absl::StatusOr<std::string> KeyArgument(const std::string& text) {
+  auto key = ParsePublicKey(text);
+  if (!key.ok() && std::filesystem::exists(text)) {
+    UURO_ASSIGN_OR_RETURN(SecretKey secret, LoadSecretKey(text));
+    key = secret.public_key();
+  }
+  if (!key.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", text, "\" is neither a public key (64 hex digits) nor a key file"));
+  }
+  return std::string(key->begin(), key->end());
+}
+
+int SubmitAndReport(Context& ctx, v1::TxBody body, const std::string& done) {
+  auto key = ctx.Key();
+  if (!key.ok()) return Fail(ctx, key.status());
+  auto receipt = ctx.Client().Submit(*key, std::move(body));
+  if (!receipt.ok()) return Fail(ctx, receipt.status());
+  auto fund = ctx.Client().Fund();
+  if (!fund.ok()) return Fail(ctx, fund.status());
+  // Check what the server returned before telling anyone it happened.
+  auto log_key = ctx.LogKey();
+  if (!log_key.ok()) return Fail(ctx, log_key.status());
+  auto checkpoint = VerifyReceipt(*receipt, *log_key, fund->origin());
+  if (!checkpoint.ok()) {
+    return Fail(ctx, absl::DataLossError(absl::StrCat(
+                         "the server's receipt does not verify: ",
+                         checkpoint.status().message())));
+  }
+  // The checkpoint must extend every one this client verified before, or the
+  // server is showing a rolled-back or forked log.
+  client::CheckpointStore store(ctx.state_dir + "/checkpoints");
+  absl::Status consistent = client::AdvanceTrustedCheckpoint(
+      ctx.Client(), store, *log_key, receipt->checkpoint());
+  if (!consistent.ok()) return Fail(ctx, consistent);
+  auto dir = ctx.LedgerStateDir();
+  if (!dir.ok()) return Fail(ctx, dir.status());
+  auto path = SaveReceipt(*dir + "/receipts", *receipt);
+  if (!path.ok()) return Fail(ctx, path.status());
+  nlohmann::json json = ReceiptToJson(*receipt);
+  json["receipt_file"] = *path;
+  Print(ctx, json,
+        absl::StrCat(done, receipt->duplicate() ? " (already recorded)" : "",
+                     "\n  entry ", receipt->index(), " in a log of ",
+                     checkpoint->size, " entries; receipt verified and saved: ",
+                     *path, "\n"));
+  return 0;
+}
+
+}  // namespace uuro::cli
