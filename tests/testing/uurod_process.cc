@@ -19,7 +19,8 @@ namespace {
 constexpr char kListening[] = "event=listening grpc=";
 
 // Spawns `argv` with stdout and stderr into a pipe; returns pid and read end.
-std::pair<pid_t, int> Spawn(const std::vector<std::string>& argv) {
+std::pair<pid_t, int> Spawn(const std::vector<std::string>& argv,
+                            const std::vector<std::string>& env = {}) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) std::abort();
   posix_spawn_file_actions_t actions;
@@ -29,9 +30,13 @@ std::pair<pid_t, int> Spawn(const std::vector<std::string>& argv) {
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  std::vector<char*> envp;
+  for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
+  for (const std::string& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
   pid_t pid = -1;
   int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(),
-                       environ);
+                       envp.data());
   posix_spawn_file_actions_destroy(&actions);
   ::close(fds[1]);
   if (rc != 0) {
@@ -50,10 +55,12 @@ int ExitCode(int wstatus) {
 }  // namespace
 
 std::string UurodBinary() { return UUROD_BINARY; }
+std::string UuroBinary() { return UURO_BINARY; }
 
-CommandResult RunCommand(const std::vector<std::string>& argv) {
+CommandResult RunCommand(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& env) {
   CommandResult result;
-  auto [pid, fd] = Spawn(argv);
+  auto [pid, fd] = Spawn(argv, env);
   if (pid < 0) {
     result.output = "cannot start " + argv[0];
     return result;

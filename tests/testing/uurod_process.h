@@ -20,8 +20,9 @@
 
 namespace uuro::testing {
 
-// The path of the uurod binary under test.
+// The paths of the uurod and uuro binaries under test.
 std::string UurodBinary();
+std::string UuroBinary();
 
 // Runs a command to completion; returns its exit code and what it printed
 // (stdout and stderr together).
@@ -29,7 +30,9 @@ struct CommandResult {
   int exit_code = -1;
   std::string output;
 };
-CommandResult RunCommand(const std::vector<std::string>& argv);
+// `env` entries ("NAME=value") are added to this process's environment.
+CommandResult RunCommand(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& env = {});
 
 // A ledger made with `uurod init` in a temporary folder, with a steward and a
 // council key made for it.
