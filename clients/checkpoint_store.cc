@@ -18,10 +18,11 @@ namespace {
 
 absl::Status ErrnoError(std::string_view what, const std::string& path) {
   int err = errno;
-  std::string message = absl::StrCat(std::string(what), " ", path, ": ",
-                                     std::strerror(err));
+  std::string message =
+      absl::StrCat(std::string(what), " ", path, ": ", std::strerror(err));
   if (err == ENOENT) return absl::NotFoundError(message);
-  if (err == EACCES || err == EPERM) return absl::PermissionDeniedError(message);
+  if (err == EACCES || err == EPERM)
+    return absl::PermissionDeniedError(message);
   return absl::InternalError(message);
 }
 
@@ -61,11 +62,11 @@ absl::StatusOr<Checkpoint> OpenNamed(std::string_view note,
 
 absl::Status Forked(const Checkpoint& old_cp, const Checkpoint& new_cp,
                     std::string_view why) {
-  return absl::DataLossError(absl::StrCat(
-      "the server's checkpoint of ", new_cp.size,
-      " entries is not consistent with the checkpoint of ", old_cp.size,
-      " entries verified before (", std::string(why),
-      "): the log was rolled back or forked"));
+  return absl::DataLossError(
+      absl::StrCat("the server's checkpoint of ", new_cp.size,
+                   " entries is not consistent with the checkpoint of ",
+                   old_cp.size, " entries verified before (", std::string(why),
+                   "): the log was rolled back or forked"));
 }
 
 }  // namespace
@@ -128,7 +129,8 @@ absl::Status CheckpointStore::Save(std::string_view origin,
   if (fd < 0) return ErrnoError("cannot create a file in", dir_);
   absl::Status status = WriteAll(fd, note, temp);
   if (status.ok() && ::fsync(fd) != 0) status = ErrnoError("cannot sync", temp);
-  if (::close(fd) != 0 && status.ok()) status = ErrnoError("cannot close", temp);
+  if (::close(fd) != 0 && status.ok())
+    status = ErrnoError("cannot close", temp);
   if (status.ok() && ::rename(temp.c_str(), path.c_str()) != 0) {
     status = ErrnoError("cannot rename to", path);
   }
@@ -153,9 +155,9 @@ absl::StatusOr<std::vector<Hash>> FetchConsistencyProof(LedgerClient& client,
   proof.reserve(response.hashes_size());
   for (const std::string& h : response.hashes()) {
     if (h.size() != kHashSize) {
-      return absl::DataLossError(absl::StrCat(
-          "the server's consistency proof from ", old_size, " to ", new_size,
-          " holds a hash of ", h.size(), " bytes"));
+      return absl::DataLossError(
+          absl::StrCat("the server's consistency proof from ", old_size, " to ",
+                       new_size, " holds a hash of ", h.size(), " bytes"));
     }
     Hash& hash = proof.emplace_back();
     std::copy(h.begin(), h.end(), hash.begin());
@@ -171,13 +173,14 @@ absl::Status AdvanceTrustedCheckpoint(LedgerClient& client,
   const std::string& origin = log_key.name();
   if (previous != nullptr) previous->reset();
   UURO_ASSIGN_OR_RETURN(
-      Checkpoint new_cp, OpenNamed(new_note, log_key, "the server's checkpoint"));
+      Checkpoint new_cp,
+      OpenNamed(new_note, log_key, "the server's checkpoint"));
   UURO_ASSIGN_OR_RETURN(std::optional<std::string> stored, store.Load(origin));
   if (!stored) return store.Save(origin, new_note);
 
-  auto old_cp = OpenNamed(*stored, log_key,
-                          absl::StrCat("the checkpoint kept in ",
-                                       store.PathFor(origin)));
+  auto old_cp =
+      OpenNamed(*stored, log_key,
+                absl::StrCat("the checkpoint kept in ", store.PathFor(origin)));
   if (!old_cp.ok()) {
     return absl::FailedPreconditionError(absl::StrCat(
         old_cp.status().message(),
@@ -196,15 +199,13 @@ absl::Status AdvanceTrustedCheckpoint(LedgerClient& client,
     // An empty tree is a prefix of every tree; nothing to prove for it.
     auto proof = FetchConsistencyProof(client, old_cp->size, new_cp.size);
     if (!proof.ok()) {
-      return absl::Status(
-          proof.status().code(),
-          absl::StrCat("cannot get the consistency proof from ", old_cp->size,
-                       " to ", new_cp.size,
-                       " entries: ", proof.status().message()));
+      return absl::Status(proof.status().code(),
+                          absl::StrCat("cannot get the consistency proof from ",
+                                       old_cp->size, " to ", new_cp.size,
+                                       " entries: ", proof.status().message()));
     }
-    absl::Status consistent = VerifyConsistency(old_cp->size, new_cp.size,
-                                                 *proof, old_cp->root,
-                                                 new_cp.root);
+    absl::Status consistent = VerifyConsistency(
+        old_cp->size, new_cp.size, *proof, old_cp->root, new_cp.root);
     if (!consistent.ok()) {
       return Forked(*old_cp, new_cp,
                     absl::StrCat("the server's consistency proof does not "

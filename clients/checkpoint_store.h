@@ -41,7 +41,8 @@ class CheckpointStore {
   std::string PathFor(std::string_view origin) const;
 
   // The stored note, or nullopt if none was saved for `origin`.
-  absl::StatusOr<std::optional<std::string>> Load(std::string_view origin) const;
+  absl::StatusOr<std::optional<std::string>> Load(
+      std::string_view origin) const;
   // Stores `note` for `origin`, creating the folder (mode 0700) if needed.
   absl::Status Save(std::string_view origin, std::string_view note) const;
 

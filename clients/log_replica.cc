@@ -35,9 +35,9 @@ absl::StatusOr<Page> FetchPage(LedgerClient& client, uint64_t start,
   }
   const uint64_t got = static_cast<uint64_t>(response.entries_size());
   if (got == 0 || got > end - start) {
-    return absl::DataLossError(absl::StrCat(
-        "asked for entries ", start, " to ", end - 1, ", the server sent ",
-        got, " entries"));
+    return absl::DataLossError(absl::StrCat("asked for entries ", start, " to ",
+                                            end - 1, ", the server sent ", got,
+                                            " entries"));
   }
   return Page(std::make_move_iterator(response.mutable_entries()->begin()),
               std::make_move_iterator(response.mutable_entries()->end()));
@@ -64,9 +64,9 @@ absl::StatusOr<std::vector<Hash>> FetchInclusionProof(LedgerClient& client,
 }
 
 absl::Status Differs(uint64_t index, std::string_view detail = {}) {
-  return absl::DataLossError(
-      absl::StrCat("entry ", index, " differs from the one the checkpoint commits to",
-                   std::string(detail)));
+  return absl::DataLossError(absl::StrCat(
+      "entry ", index, " differs from the one the checkpoint commits to",
+      std::string(detail)));
 }
 
 }  // namespace
@@ -74,8 +74,9 @@ absl::Status Differs(uint64_t index, std::string_view detail = {}) {
 absl::StatusOr<std::unique_ptr<LogReplica>> LogReplica::Create(
     const std::string& parent, uint64_t commit_entries) {
   std::error_code ec;
-  std::string base =
-      parent.empty() ? std::filesystem::temp_directory_path(ec).string() : parent;
+  std::string base = parent.empty()
+                         ? std::filesystem::temp_directory_path(ec).string()
+                         : parent;
   if (!ec) std::filesystem::create_directories(base, ec);
   if (ec) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -137,7 +138,8 @@ absl::Status LogReplica::CatchUp(LedgerClient& client, const Checkpoint& cp,
       absl::Status status = applier->ApplyEntry(AsBytes(entry));
       if (!status.ok()) return ExplainRefusal(client, cp, next, entry, status);
       ++next;
-      if (next - store_->size() >= commit_entries_) UURO_RETURN_IF_ERROR(commit());
+      if (next - store_->size() >= commit_entries_)
+        UURO_RETURN_IF_ERROR(commit());
     }
     if (progress) progress(next, end);
   }
@@ -152,10 +154,10 @@ absl::Status LogReplica::ExplainRefusal(LedgerClient& client,
                                         const absl::Status& refusal) {
   auto proof = FetchInclusionProof(client, index, cp.size);
   if (!proof.ok()) {
-    return absl::DataLossError(absl::StrCat(
-        "entry ", index, ": ", refusal.message(),
-        " (and the server gives no inclusion proof for it: ",
-        proof.status().message(), ")"));
+    return absl::DataLossError(
+        absl::StrCat("entry ", index, ": ", refusal.message(),
+                     " (and the server gives no inclusion proof for it: ",
+                     proof.status().message(), ")"));
   }
   if (!VerifyInclusion(HashLeaf(AsBytes(entry)), index, cp.size, *proof,
                        cp.root)

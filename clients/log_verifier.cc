@@ -110,8 +110,8 @@ absl::StatusOr<Totals> CompareTotals(LedgerClient& client,
     v1::GetRoundTotalsRequest request;
     request.set_round_id(id);
     v1::RoundTotals theirs;
-    absl::Status status = FromGrpc(
-        client.audit().GetRoundTotals(&context, request, &theirs));
+    absl::Status status =
+        FromGrpc(client.audit().GetRoundTotals(&context, request, &theirs));
     if (absl::IsNotFound(status)) {
       return absl::DataLossError(absl::StrCat(
           what, ": the server has no totals for it (", status.message(), ")"));
@@ -121,9 +121,9 @@ absl::StatusOr<Totals> CompareTotals(LedgerClient& client,
                           absl::StrCat("cannot get the totals of ", what, ": ",
                                        status.message()));
     }
-    UURO_ASSIGN_OR_RETURN(Totals result,
-                          CompareOne(what, theirs, theirs.tree_size(), ours,
-                                     ours.tree_size()));
+    UURO_ASSIGN_OR_RETURN(
+        Totals result,
+        CompareOne(what, theirs, theirs.tree_size(), ours, ours.tree_size()));
     if (result == Totals::kServerMovedOn) return result;
     ++*rounds_compared;
   }
@@ -134,9 +134,9 @@ absl::StatusOr<Totals> CompareTotals(LedgerClient& client,
   absl::Status status = FromGrpc(client.audit().GetFundTotals(
       &context, v1::GetFundTotalsRequest(), &theirs));
   if (!status.ok()) {
-    return absl::Status(status.code(),
-                        absl::StrCat("cannot get the fund totals: ",
-                                     status.message()));
+    return absl::Status(
+        status.code(),
+        absl::StrCat("cannot get the fund totals: ", status.message()));
   }
   return CompareOne("fund totals", theirs, theirs.tree_size(), ours,
                     ours.tree_size());
@@ -162,28 +162,27 @@ absl::StatusOr<VerifyReport> VerifyLog(LedgerClient& client,
   // the checkpoint, replay up to a newer one and compare again.
   uint64_t rounds_compared = 0;
   for (int attempt = 1;; ++attempt) {
-    UURO_ASSIGN_OR_RETURN(
-        Totals totals,
-        CompareTotals(client, replica->store(), &rounds_compared));
+    UURO_ASSIGN_OR_RETURN(Totals totals, CompareTotals(client, replica->store(),
+                                                       &rounds_compared));
     if (totals == Totals::kEqual) break;
     if (attempt == kMaxTotalsAttempts) {
-      return absl::UnavailableError(absl::StrCat(
-          "the log kept growing while its totals were compared (",
-          kMaxTotalsAttempts, " times); entries up to ",
-          replica->store().size(), " verified; try again"));
+      return absl::UnavailableError(
+          absl::StrCat("the log kept growing while its totals were compared (",
+                       kMaxTotalsAttempts, " times); entries up to ",
+                       replica->store().size(), " verified; try again"));
     }
     UURO_ASSIGN_OR_RETURN(SignedCheckpoint newer,
                           FetchCheckpoint(client, log_key));
     if (newer.cp.size < latest.cp.size) {
-      return absl::DataLossError(absl::StrCat(
-          "the server's checkpoint went back from ", latest.cp.size, " to ",
-          newer.cp.size, " entries during the verification: the log was "
-          "rolled back or forked"));
+      return absl::DataLossError(
+          absl::StrCat("the server's checkpoint went back from ",
+                       latest.cp.size, " to ", newer.cp.size,
+                       " entries during the verification: the log was "
+                       "rolled back or forked"));
     }
     // The replica extends the tree it already checked against `latest`, so
     // matching `newer`'s root also proves the two consistent.
-    UURO_RETURN_IF_ERROR(
-        replica->CatchUp(client, newer.cp, options.progress));
+    UURO_RETURN_IF_ERROR(replica->CatchUp(client, newer.cp, options.progress));
     latest = std::move(newer);
   }
 

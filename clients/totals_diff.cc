@@ -95,12 +95,12 @@ std::optional<std::string> Walk(const Message& server, const Message& ours,
 
 }  // namespace
 
-std::optional<std::string> FirstDifference(const Message& server,
-                                           const Message& replayed,
-                                           const std::set<std::string>& ignore) {
+std::optional<std::string> FirstDifference(
+    const Message& server, const Message& replayed,
+    const std::set<std::string>& ignore) {
   if (server.GetDescriptor() != replayed.GetDescriptor()) {
-    return absl::StrCat("the server sent a ", server.GetTypeName(),
-                        ", not a ", replayed.GetTypeName());
+    return absl::StrCat("the server sent a ", server.GetTypeName(), ", not a ",
+                        replayed.GetTypeName());
   }
   return Walk(server, replayed, "", ignore);
 }
