@@ -8,6 +8,7 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/wall_clock.h"
 #include "absl/strings/str_format.h"
 #include "clients/ledger_client.h"
 #include "ledger/status_macros.h"
@@ -24,17 +25,6 @@ constexpr const char* kTitles[] = {
     "Free chess tables in the park",  "Youth music studio",
     "Snow-clearing volunteer app",    "Benches along the river walk",
     "Seed swap at the market hall",   "Open-air cinema in August"};
-
-std::string KeyBytes(const PublicKey& key) {
-  return std::string(key.begin(), key.end());
-}
-
-uint64_t NowMs() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
-}
 
 // Submits signed envelopes in one SubmitBatch; all must be accepted.
 absl::Status SubmitAll(LedgerClient& client, const std::vector<Bytes>& envelopes,
@@ -73,7 +63,7 @@ absl::Status Seed(const std::string& server, const std::string& demo,
     keys.push_back(SecretKey::Generate());
     UURO_RETURN_IF_ERROR(SaveSecretKey(keys.back(), path));
     v1::TxBody body;
-    body.mutable_enroll_resident()->set_key(KeyBytes(keys.back().public_key()));
+    body.mutable_enroll_resident()->set_key(PublicKeyBytes(keys.back().public_key()));
     body.mutable_enroll_resident()->set_district(kDistricts[i % 5]);
     UURO_ASSIGN_OR_RETURN(Bytes envelope, client.Sign(steward, body));
     enrollments.push_back(std::move(envelope));
@@ -109,8 +99,8 @@ absl::Status Seed(const std::string& server, const std::string& demo,
   auto* rules = open.mutable_open_round();
   rules->set_allowance(100);
   rules->set_credit_value_cents(50);
-  rules->set_opens_at_ms(NowMs());
-  rules->set_closes_at_ms(NowMs() + 30ull * 24 * 3600 * 1000);
+  rules->set_opens_at_ms(WallClockMs());
+  rules->set_closes_at_ms(WallClockMs() + 30ull * 24 * 3600 * 1000);
   rules->set_max_share_percent(40);
   rules->set_trust_threshold(20);
   UURO_ASSIGN_OR_RETURN(v1::Receipt round, client.Submit(steward, open));

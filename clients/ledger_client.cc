@@ -1,4 +1,5 @@
 #include "clients/ledger_client.h"
+#include "ledger/wall_clock.h"
 
 #include <chrono>
 
@@ -9,17 +10,6 @@ namespace uuro::client {
 namespace {
 
 constexpr uint64_t kExpiryMs = 10 * 60 * 1000;
-
-uint64_t NowMs() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
-}
-
-std::string KeyBytes(const PublicKey& key) {
-  return std::string(key.begin(), key.end());
-}
 
 }  // namespace
 
@@ -53,7 +43,7 @@ absl::StatusOr<uint64_t> LedgerClient::NextNonce(const PublicKey& key) {
   }
   grpc::ClientContext context;
   v1::GetNextNonceRequest request;
-  request.set_key(KeyBytes(key));
+  request.set_key(PublicKeyBytes(key));
   v1::GetNextNonceResponse response;
   UURO_RETURN_IF_ERROR(
       FromGrpc(ledger_->GetNextNonce(&context, request, &response)));
@@ -80,7 +70,7 @@ absl::StatusOr<Bytes> LedgerClient::Sign(const SecretKey& signer,
     UURO_ASSIGN_OR_RETURN(uint64_t nonce, NextNonce(signer.public_key()));
     body.set_nonce(nonce);
   }
-  if (body.expires_at_ms() == 0) body.set_expires_at_ms(NowMs() + kExpiryMs);
+  if (body.expires_at_ms() == 0) body.set_expires_at_ms(WallClockMs() + kExpiryMs);
   return fund::SignEnvelope(signer, body);
 }
 

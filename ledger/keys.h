@@ -55,6 +55,11 @@ class SecretKey {
 bool VerifySignature(const PublicKey& key, std::string_view context,
                      ByteView message, const Signature& signature);
 
+// A public key as the bytes that protobuf fields and state keys carry.
+inline std::string PublicKeyBytes(const PublicKey& key) {
+  return std::string(key.begin(), key.end());
+}
+
 // Public keys as text: 64 lowercase hex digits.
 std::string FormatPublicKey(const PublicKey& key);
 absl::StatusOr<PublicKey> ParsePublicKey(std::string_view text);

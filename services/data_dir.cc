@@ -1,4 +1,5 @@
 #include "services/data_dir.h"
+#include "ledger/wall_clock.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -18,17 +19,6 @@ namespace uuro::server {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string KeyBytes(const PublicKey& key) {
-  return std::string(key.begin(), key.end());
-}
-
-uint64_t NowMs() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
-}
 
 }  // namespace
 
@@ -67,17 +57,17 @@ absl::StatusOr<std::string> InitLedger(const DataDir& dir,
   v1::TxBody body;
   body.set_origin(options.origin);
   body.set_nonce(0);
-  uint64_t now = NowMs();
+  uint64_t now = WallClockMs();
   body.set_expires_at_ms(now + 60'000);
   v1::Genesis* genesis = body.mutable_genesis();
   genesis->set_origin(options.origin);
   genesis->set_fund_name(options.fund_name);
   genesis->set_currency_name(options.currency_name);
   for (const PublicKey& k : options.steward_keys) {
-    genesis->add_steward_keys(KeyBytes(k));
+    genesis->add_steward_keys(PublicKeyBytes(k));
   }
   for (const PublicKey& k : options.council_keys) {
-    genesis->add_council_keys(KeyBytes(k));
+    genesis->add_council_keys(PublicKeyBytes(k));
   }
   genesis->set_log_verifier_key(vkey);
 

@@ -1,4 +1,5 @@
 #include "services/sequencer.h"
+#include "ledger/wall_clock.h"
 
 #include <chrono>
 
@@ -8,17 +9,6 @@
 #include "ledger/status_macros.h"
 
 namespace uuro::server {
-namespace {
-
-uint64_t WallClockMs() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
-}
-
-}  // namespace
-
 absl::StatusOr<SignedCheckpoint> ParseOwnCheckpoint(const std::string& note) {
   size_t split = note.find("\n\n");
   if (split == std::string::npos) {

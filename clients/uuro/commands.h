@@ -27,7 +27,6 @@ absl::StatusOr<std::string> KeyArgument(const std::string& text);
 // "90s", "15m", "12h", "30d" -> milliseconds.
 absl::StatusOr<uint64_t> ParseDuration(const std::string& text);
 
-uint64_t NowMs();
 
 }  // namespace uuro::cli
 

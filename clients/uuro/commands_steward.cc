@@ -1,6 +1,7 @@
 // The fund office: enroll and revoke residents, open and close rounds,
 // settle and reject redemptions, suspend and reinstate initiatives.
 #include "absl/strings/str_cat.h"
+#include "ledger/wall_clock.h"
 #include "clients/uuro/commands.h"
 #include "clients/uuro/table.h"
 
@@ -68,7 +69,7 @@ void AddRoundCommands(CLI::App& app, Context& ctx) {
       ctx.exit_code = Fail(ctx, opens.ok() ? closes.status() : opens.status());
       return;
     }
-    uint64_t now = NowMs();
+    uint64_t now = WallClockMs();
     v1::TxBody body;
     v1::OpenRound* r = body.mutable_open_round();
     r->set_allowance(o->allowance);

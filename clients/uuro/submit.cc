@@ -11,13 +11,6 @@
 
 namespace uuro::cli {
 
-uint64_t NowMs() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
-}
-
 absl::StatusOr<uint64_t> ParseDuration(const std::string& text) {
   if (text.size() < 2) {
     return absl::InvalidArgumentError(

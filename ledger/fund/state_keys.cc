@@ -7,19 +7,15 @@ namespace {
 
 using store_keys::EncodeUint64;
 
-std::string KeyBytes(const PublicKey& key) {
-  return std::string(AsString(key));
-}
-
 }  // namespace
 
 std::string Fund() { return "fund"; }
-std::string Signer(const PublicKey& key) { return "signer/" + KeyBytes(key); }
-std::string TxPrefix(const PublicKey& key) { return "tx/" + KeyBytes(key); }
+std::string Signer(const PublicKey& key) { return "signer/" + PublicKeyBytes(key); }
+std::string TxPrefix(const PublicKey& key) { return "tx/" + PublicKeyBytes(key); }
 std::string Tx(const PublicKey& key, uint64_t nonce) {
   return TxPrefix(key) + EncodeUint64(nonce);
 }
-std::string Key(const PublicKey& key) { return "key/" + KeyBytes(key); }
+std::string Key(const PublicKey& key) { return "key/" + PublicKeyBytes(key); }
 std::string Resident(uint64_t id) { return "resident/" + EncodeUint64(id); }
 std::string Round(uint64_t id) { return "round/" + EncodeUint64(id); }
 std::string Spent(uint64_t round, uint64_t resident) {

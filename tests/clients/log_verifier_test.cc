@@ -2,6 +2,7 @@
 // names the entry that was changed on disk behind the server's back, and
 // refuses a server whose log was rolled back or forked since it last looked.
 #include "clients/log_verifier.h"
+#include "ledger/wall_clock.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -25,7 +26,6 @@ namespace {
 
 using testing::EnrollBody;
 using ::testing::HasSubstr;
-using testing::NowMs;
 
 uint64_t MustSubmit(LedgerClient& client, const SecretKey& signer,
                     v1::TxBody body) {
@@ -104,10 +104,10 @@ void RunTwoRounds(LedgerClient& client, const SecretKey& steward) {
   MustSubmit(client, steward, EnrollBody(alice.public_key(), "harbour"));
   MustSubmit(client, steward, EnrollBody(bob.public_key(), "hills"));
   MustSubmit(client, steward, EnrollBody(owner.public_key(), "harbour"));
-  const uint64_t closes_at = NowMs() + 1200;
+  const uint64_t closes_at = WallClockMs() + 1200;
   uint64_t round =
       MustSubmit(client, steward,
-                 testing::OpenRoundBody(100, 100, NowMs() - 1000, closes_at));
+                 testing::OpenRoundBody(100, 100, WallClockMs() - 1000, closes_at));
   uint64_t initiative =
       MustSubmit(client, owner, testing::ProposeBody("Sauna", "harbour"));
   MustSubmit(client, alice, testing::AwardBody(round, initiative, 60));
@@ -138,7 +138,7 @@ void RunTwoRounds(LedgerClient& client, const SecretKey& steward) {
   }
   uint64_t second = MustSubmit(
       client, steward,
-      testing::OpenRoundBody(50, 100, NowMs() - 1000, NowMs() + 3'600'000));
+      testing::OpenRoundBody(50, 100, WallClockMs() - 1000, WallClockMs() + 3'600'000));
   MustSubmit(client, bob, testing::AwardBody(second, initiative, 5));
 }
 

@@ -22,7 +22,6 @@ namespace {
 
 using client::LedgerClient;
 using testing::AwardBody;
-using testing::KeyBytes;
 
 constexpr int kClients = 8;
 constexpr int kAwardsPerClient = 2000;
@@ -187,7 +186,7 @@ TEST(UurodConcurrencyTest, EightClientsSubmittingAtOnceGetExactResults) {
   for (const Resident& r : residents) {
     grpc::ClientContext context;
     v1::GetResidentRequest request;
-    request.set_key(KeyBytes(r.key.public_key()));
+    request.set_key(PublicKeyBytes(r.key.public_key()));
     v1::ResidentView view;
     grpc::Status got =
         setup_client->ledger().GetResident(&context, request, &view);

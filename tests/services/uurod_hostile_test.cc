@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "clients/ledger_client.h"
+#include "ledger/wall_clock.h"
 #include "ledger/fund/transaction.h"
 #include "ledger/receipt.h"
 #include "tests/testing/uurod_helpers.h"
@@ -23,8 +24,6 @@ namespace {
 
 using client::LedgerClient;
 using testing::AwardBody;
-using testing::KeyBytes;
-using testing::NowMs;
 using testing::SignTx;
 
 constexpr uint64_t kTenMinutesMs = 10 * 60 * 1000;
@@ -46,7 +45,7 @@ Bytes SignRawBody(const SecretKey& key, const std::string& body,
                   std::string_view context = fund::kTxContext) {
   v1::Envelope envelope;
   envelope.set_body(body);
-  envelope.set_signer(KeyBytes(key.public_key()));
+  envelope.set_signer(PublicKeyBytes(key.public_key()));
   Signature signature = key.Sign(context, AsBytes(body));
   envelope.set_signature(std::string(signature.begin(), signature.end()));
   return Encode(envelope);
@@ -102,7 +101,7 @@ class UurodHostileTest : public ::testing::Test {
     auto nonce = Nonce(alice_);
     ASSERT_TRUE(nonce.ok()) << nonce.status();
     first_award_ = SignTx(alice_, ledger_->origin, *nonce,
-                          NowMs() + kTenMinutesMs, Award(10));
+                          WallClockMs() + kTenMinutesMs, Award(10));
     ASSERT_TRUE(SubmitRaw(*client_, first_award_, &first_receipt_).ok());
   }
 
@@ -133,7 +132,7 @@ class UurodHostileTest : public ::testing::Test {
 
   // Signed as a well-behaved client would, with the nonce given.
   Bytes Sign(const SecretKey& key, uint64_t nonce, v1::TxBody body) const {
-    return SignTx(key, ledger_->origin, nonce, NowMs() + kTenMinutesMs,
+    return SignTx(key, ledger_->origin, nonce, WallClockMs() + kTenMinutesMs,
                   std::move(body));
   }
 
@@ -176,14 +175,14 @@ TEST_F(UurodHostileTest, RefusedInputsChangeNothingAndTheServerKeepsServing) {
   auto steward_nonce = Nonce(ledger_->steward);
   ASSERT_TRUE(alice_nonce.ok() && owner_nonce.ok() && steward_nonce.ok());
   const uint64_t n = *alice_nonce;
-  const uint64_t later = NowMs() + kTenMinutesMs;
+  const uint64_t later = WallClockMs() + kTenMinutesMs;
   const std::string& origin = ledger_->origin;
   const Bytes good = Sign(alice_, n, Award(1));
 
   v1::Envelope flipped = Decode(good);
   flipped.mutable_signature()->at(10) ^= 0x01;
   v1::Envelope bobs_key = Decode(good);
-  bobs_key.set_signer(KeyBytes(bob_.public_key()));
+  bobs_key.set_signer(PublicKeyBytes(bob_.public_key()));
   v1::Envelope short_key = Decode(good);
   short_key.mutable_signer()->pop_back();
   v1::Envelope short_signature = Decode(good);
@@ -253,7 +252,7 @@ TEST_F(UurodHostileTest, RefusedInputsChangeNothingAndTheServerKeepsServing) {
        StatusCode::FAILED_PRECONDITION},
       {"no expiry", SignTx(alice_, origin, n, 0, Award(1)),
        StatusCode::INVALID_ARGUMENT},
-      {"expired", SignTx(alice_, origin, n, NowMs() - 1000, Award(1)),
+      {"expired", SignTx(alice_, origin, n, WallClockMs() - 1000, Award(1)),
        StatusCode::FAILED_PRECONDITION},
       {"title of 121 bytes", Sign(alice_, n, long_title),
        StatusCode::INVALID_ARGUMENT},
@@ -274,7 +273,7 @@ TEST_F(UurodHostileTest, RefusedInputsChangeNothingAndTheServerKeepsServing) {
             testing::EnrollBody(SecretKey::Generate().public_key(), "harbour")),
        StatusCode::PERMISSION_DENIED},
       {"open round signed by a resident",
-       Sign(alice_, n, testing::OpenRoundBody(1000, 100, NowMs(), later)),
+       Sign(alice_, n, testing::OpenRoundBody(1000, 100, WallClockMs(), later)),
        StatusCode::PERMISSION_DENIED},
       {"suspension signed by a resident", Sign(alice_, n, suspend),
        StatusCode::PERMISSION_DENIED},
@@ -373,7 +372,7 @@ TEST_F(UurodHostileTest, ReadsWithBadArgumentsAreRefused) {
   auto checkpoint = client_->Checkpoint();
   ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
   const uint64_t size = checkpoint->tree_size();
-  const std::string unknown_key = KeyBytes(SecretKey::Generate().public_key());
+  const std::string unknown_key = PublicKeyBytes(SecretKey::Generate().public_key());
 
   auto resident = [](std::string key) {
     return [key](LedgerClient& c, grpc::ClientContext* ctx) {
@@ -459,7 +458,7 @@ TEST_F(UurodHostileTest, ReadsWithBadArgumentsAreRefused) {
       {"GetHistory, 3-byte key", history("abc", ""),
        StatusCode::INVALID_ARGUMENT},
       {"GetHistory, bad page token",
-       history(KeyBytes(alice_.public_key()), "not-a-token"),
+       history(PublicKeyBytes(alice_.public_key()), "not-a-token"),
        StatusCode::INVALID_ARGUMENT},
       {"GetNextNonce, empty key", nonce(""), StatusCode::INVALID_ARGUMENT},
       {"ListInitiatives, bad page token", initiatives("not-a-token"),
@@ -607,7 +606,7 @@ TEST_F(UurodHostileTest, BatchGivesEachEnvelopeItsOwnResult) {
   {
     grpc::ClientContext context;
     v1::GetResidentRequest resident_request;
-    resident_request.set_key(KeyBytes(alice_.public_key()));
+    resident_request.set_key(PublicKeyBytes(alice_.public_key()));
     v1::ResidentView alice;
     ASSERT_TRUE(
         client_->ledger().GetResident(&context, resident_request, &alice).ok());

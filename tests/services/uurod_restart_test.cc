@@ -24,7 +24,6 @@ using client::LedgerClient;
 using google::protobuf::util::MessageDifferencer;
 using testing::AwardBody;
 using ::testing::HasSubstr;
-using testing::KeyBytes;
 
 // Everything a reader can see, to compare before and after a restart.
 struct Observed {
@@ -52,7 +51,7 @@ Observed Observe(LedgerClient& client, const PublicKey& alice) {
   {
     grpc::ClientContext context;
     v1::GetResidentRequest request;
-    request.set_key(KeyBytes(alice));
+    request.set_key(PublicKeyBytes(alice));
     grpc::Status status =
         client.ledger().GetResident(&context, request, &seen.alice);
     EXPECT_TRUE(status.ok()) << status.error_message();

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "clients/ledger_client.h"
+#include "ledger/wall_clock.h"
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
 #include "ledger/receipt.h"
@@ -16,17 +17,6 @@ namespace uuro {
 namespace {
 
 using client::LedgerClient;
-
-uint64_t NowMs() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
-}
-
-std::string KeyBytes(const PublicKey& key) {
-  return std::string(key.begin(), key.end());
-}
 
 // Checks every receipt it is given and that each new checkpoint extends the
 // previous one.
@@ -84,16 +74,16 @@ TEST(UurodRoundTest, WholeRoundThroughTheGeneratedClient) {
   SecretKey owner = SecretKey::Generate();
   for (const SecretKey* key : {&alice, &owner}) {
     v1::TxBody enroll;
-    enroll.mutable_enroll_resident()->set_key(KeyBytes(key->public_key()));
+    enroll.mutable_enroll_resident()->set_key(PublicKeyBytes(key->public_key()));
     enroll.mutable_enroll_resident()->set_district("harbour");
     check.Check(client.Submit(steward, enroll));
   }
   // A short round, so that the test can see it close.
-  const uint64_t closes_at = NowMs() + 2500;
+  const uint64_t closes_at = WallClockMs() + 2500;
   v1::TxBody open;
   open.mutable_open_round()->set_allowance(100);
   open.mutable_open_round()->set_credit_value_cents(50);
-  open.mutable_open_round()->set_opens_at_ms(NowMs() - 1000);
+  open.mutable_open_round()->set_opens_at_ms(WallClockMs() - 1000);
   open.mutable_open_round()->set_closes_at_ms(closes_at);
   open.mutable_open_round()->set_max_share_percent(100);
   open.mutable_open_round()->set_trust_threshold(10);

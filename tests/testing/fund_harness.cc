@@ -15,10 +15,6 @@ std::unique_ptr<LogStore> MakeStore(const TempDir& dir) {
   return std::move(*store);
 }
 
-std::string KeyBytes(const PublicKey& key) {
-  return std::string(key.begin(), key.end());
-}
-
 }  // namespace
 
 FundHarness::FundHarness()
@@ -32,8 +28,8 @@ FundHarness::FundHarness()
   genesis->set_origin(kOrigin);
   genesis->set_fund_name("Test fund");
   genesis->set_currency_name("Uuro");
-  genesis->add_steward_keys(KeyBytes(steward_.public_key()));
-  genesis->add_council_keys(KeyBytes(council_.public_key()));
+  genesis->add_steward_keys(PublicKeyBytes(steward_.public_key()));
+  genesis->add_council_keys(PublicKeyBytes(council_.public_key()));
   genesis->set_log_verifier_key(
       FormatVerifierKey(*MakeVerifier(kOrigin, log_key_.public_key())));
   uint64_t saved = now_ms;
@@ -112,7 +108,7 @@ uint64_t FundHarness::Propose(const SecretKey& owner,
 v1::TxBody FundHarness::Enroll(const PublicKey& key,
                                const std::string& district) {
   v1::TxBody body;
-  body.mutable_enroll_resident()->set_key(KeyBytes(key));
+  body.mutable_enroll_resident()->set_key(PublicKeyBytes(key));
   body.mutable_enroll_resident()->set_district(district);
   return body;
 }

@@ -1,4 +1,5 @@
 #include "tests/testing/uurod_helpers.h"
+#include "ledger/wall_clock.h"
 
 #include <chrono>
 
@@ -11,17 +12,6 @@
 
 namespace uuro::testing {
 
-uint64_t NowMs() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
-}
-
-std::string KeyBytes(const PublicKey& key) {
-  return std::string(key.begin(), key.end());
-}
-
 std::shared_ptr<grpc::Channel> OwnChannel(const std::string& address) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
@@ -31,7 +21,7 @@ std::shared_ptr<grpc::Channel> OwnChannel(const std::string& address) {
 
 v1::TxBody EnrollBody(const PublicKey& key, const std::string& district) {
   v1::TxBody body;
-  body.mutable_enroll_resident()->set_key(KeyBytes(key));
+  body.mutable_enroll_resident()->set_key(PublicKeyBytes(key));
   body.mutable_enroll_resident()->set_district(district);
   return body;
 }
@@ -78,7 +68,7 @@ absl::StatusOr<uint64_t> ServerNextNonce(client::LedgerClient& client,
                                          const PublicKey& key) {
   grpc::ClientContext context;
   v1::GetNextNonceRequest request;
-  request.set_key(KeyBytes(key));
+  request.set_key(PublicKeyBytes(key));
   v1::GetNextNonceResponse response;
   UURO_RETURN_IF_ERROR(client::FromGrpc(
       client.ledger().GetNextNonce(&context, request, &response)));
@@ -96,7 +86,7 @@ absl::StatusOr<OpenFund> SetUpOpenRound(
         client.Submit(steward, EnrollBody(key->public_key(), "harbour"))
             .status());
   }
-  const uint64_t now = NowMs();
+  const uint64_t now = WallClockMs();
   // A day: no test runs into the closing time.
   UURO_ASSIGN_OR_RETURN(
       v1::Receipt round,

@@ -22,8 +22,6 @@
 
 namespace uuro::testing {
 
-uint64_t NowMs();
-std::string KeyBytes(const PublicKey& key);
 
 // A channel with its own connection: channels to one address otherwise share
 // a subchannel, and "many clients" would be one TCP connection.
