@@ -128,7 +128,9 @@ int Verify(Context& ctx) {
             "OK: ", report->origin, " verified at ", report->tree_size,
             " entries\n  every entry's signature and fund rules checked, the "
             "tree rebuilt to the signed root\n  totals of ",
-            report->rounds_compared, " rounds match the server's\n",
+            report->rounds_compared,
+            report->rounds_compared == 1 ? " round match" : " rounds match",
+            " the server's, and the fund's totals too\n",
             report->previous_size
                 ? absl::StrCat("  consistent with the checkpoint verified "
                                "before (",
