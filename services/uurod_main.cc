@@ -2,6 +2,7 @@
 //
 //   uurod init  --data DIR --origin ORIGIN --steward-key KEY [--council-key KEY]
 //   uurod serve --data DIR [--grpc-listen ADDR] [--tls-cert F --tls-key F]
+//               [--http-listen ADDR]
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -15,6 +16,7 @@
 #include "services/data_dir.h"
 #include "services/ledger_node.h"
 #include "services/server.h"
+#include "services/tile_http.h"
 
 namespace uuro::server {
 namespace {
@@ -30,6 +32,7 @@ struct ServeFlags {
   std::string data = DefaultDataDir();
   ServeOptions serve;
   LedgerNode::Options node;
+  std::string http_listen;  // Empty: no tiles over HTTP.
 };
 
 int Fail(const absl::Status& status) {
@@ -74,6 +77,17 @@ int RunServe(const ServeFlags& flags) {
   auto cp = (*node)->checkpoint();
   spdlog::info("event=listening grpc={} origin={} tree_size={} data={}",
                (*server)->address(), (*node)->origin(), cp->size, flags.data);
+  std::unique_ptr<TileHttpServer> http;
+  if (!flags.http_listen.empty()) {
+    auto started = TileHttpServer::Start(**node, flags.http_listen);
+    if (!started.ok()) {
+      (*server)->Shutdown();
+      (*node)->Shutdown();
+      return Fail(started.status());
+    }
+    http = *std::move(started);
+    spdlog::info("event=listening http={}", http->address());
+  }
 
   std::thread waiter([&] {
     int received = 0;
@@ -84,6 +98,8 @@ int RunServe(const ServeFlags& flags) {
   });
   (*server)->Wait();
   waiter.join();
+  // Its handlers read the node, so it stops first.
+  if (http != nullptr) http->Stop();
   (*node)->Shutdown();
   spdlog::info("event=stopped tree_size={}", (*node)->checkpoint()->size);
   return 0;
@@ -138,6 +154,9 @@ int main(int argc, char** argv) {
                         "PEM certificate chain for TLS");
   serve_cmd->add_option("--tls-key", serve.serve.tls_key,
                         "PEM private key for TLS");
+  serve_cmd->add_option("--http-listen", serve.http_listen,
+                        "also serve the log read-only as C2SP tlog-tiles "
+                        "over HTTP on this address (port 0: any free port)");
   serve_cmd->add_option("--rate-limit", serve.node.rate_per_second,
                         "transactions per second per signer (0: no limit)")
       ->capture_default_str();

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,13 @@ namespace uuro::testing {
 namespace {
 
 constexpr char kListening[] = "event=listening grpc=";
+// Logged after kListening when serving tiles over HTTP too.
+constexpr char kListeningHttp[] = "event=listening http=";
+
+// The log text from `at` up to the next space or line end.
+std::string ValueAfter(const std::string& log, size_t at) {
+  return log.substr(at, log.find_first_of(" \n", at) - at);
+}
 
 // Spawns `argv` with stdout and stderr into a pipe; returns pid and read end.
 std::pair<pid_t, int> Spawn(const std::vector<std::string>& argv,
@@ -123,15 +131,18 @@ absl::Status UurodProcess::Start() {
     log_.clear();
     closed_ = false;
   }
+  const bool http = std::find(extra_args_.begin(), extra_args_.end(),
+                              "--http-listen") != extra_args_.end();
   auto [pid, fd] = Spawn(argv);
   if (pid < 0) return absl::InternalError("cannot start uurod");
   pid_ = pid;
   reader_ = std::thread([this, fd = fd] { ReadOutput(fd); });
 
   absl::MutexLock lock(&mu_);
-  auto ready = [this]() -> bool {
+  auto ready = [this, http]() -> bool {
     mu_.AssertHeld();
-    return closed_ || log_.find(kListening) != std::string::npos;
+    return closed_ || (log_.find(kListening) != std::string::npos &&
+                       (!http || log_.find(kListeningHttp) != std::string::npos));
   };
   mu_.AwaitWithTimeout(absl::Condition(&ready), absl::Seconds(30));
   size_t at = log_.find(kListening);
@@ -140,6 +151,15 @@ absl::Status UurodProcess::Start() {
   }
   at += sizeof(kListening) - 1;
   address_ = log_.substr(at, log_.find(' ', at) - at);
+  http_address_.clear();
+  if (http) {
+    size_t http_at = log_.find(kListeningHttp);
+    if (http_at == std::string::npos) {
+      return absl::UnavailableError(
+          absl::StrCat("uurod did not listen for HTTP: ", log_));
+    }
+    http_address_ = ValueAfter(log_, http_at + sizeof(kListeningHttp) - 1);
+  }
   return absl::OkStatus();
 }
 

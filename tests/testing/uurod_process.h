@@ -66,6 +66,8 @@ class UurodProcess {
   void Kill();  // SIGKILL, no questions asked.
 
   const std::string& address() const { return address_; }
+  // The tiles-over-HTTP address; empty unless started with --http-listen.
+  const std::string& http_address() const { return http_address_; }
   std::shared_ptr<grpc::Channel> Channel() const;
   // Everything it logged so far.
   std::string Log() const;
@@ -77,6 +79,7 @@ class UurodProcess {
   const std::vector<std::string> extra_args_;
   pid_t pid_ = -1;
   std::string address_;
+  std::string http_address_;
   std::thread reader_;
   mutable absl::Mutex mu_;
   std::string log_ ABSL_GUARDED_BY(mu_);
