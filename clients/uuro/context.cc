@@ -54,9 +54,18 @@ absl::StatusOr<SecretKey> Context::Key() {
   return LoadSecretKey(key_file);
 }
 
+absl::StatusOr<std::string> Context::Origin() {
+  if (!origin_) {
+    UURO_ASSIGN_OR_RETURN(v1::FundRecord fund, Client().Fund());
+    origin_ = fund.origin();
+    currency_ = fund.currency_name().empty() ? "Uuro" : fund.currency_name();
+  }
+  return *origin_;
+}
+
 absl::StatusOr<std::string> Context::LedgerStateDir() {
-  UURO_ASSIGN_OR_RETURN(v1::FundRecord fund, Client().Fund());
-  return LedgerStateDir(fund.origin());
+  UURO_ASSIGN_OR_RETURN(std::string origin, Origin());
+  return LedgerStateDir(origin);
 }
 
 absl::StatusOr<std::string> Context::LedgerStateDir(const std::string& origin) {
@@ -88,10 +97,10 @@ absl::StatusOr<NoteVerifier> Context::PinnedLogKey(const std::string& origin) {
 }
 
 absl::StatusOr<NoteVerifier> Context::LogKey() {
-  UURO_ASSIGN_OR_RETURN(v1::FundRecord fund, Client().Fund());
-  if (auto pinned = PinnedLogKey(fund.origin()); pinned.ok()) return pinned;
-  if (!vkey_file.empty()) return PinnedLogKey(fund.origin()).status();
-  UURO_ASSIGN_OR_RETURN(std::string dir, LedgerStateDir(fund.origin()));
+  UURO_ASSIGN_OR_RETURN(std::string origin, Origin());
+  auto pinned_key = PinnedLogKey(origin);
+  if (pinned_key.ok() || !vkey_file.empty()) return pinned_key;
+  UURO_ASSIGN_OR_RETURN(std::string dir, LedgerStateDir(origin));
   std::string pinned = dir + "/log.vkey";
   UURO_ASSIGN_OR_RETURN(v1::CheckpointResponse cp, Client().Checkpoint());
   UURO_ASSIGN_OR_RETURN(NoteVerifier key,
@@ -105,12 +114,7 @@ absl::StatusOr<NoteVerifier> Context::LogKey() {
 }
 
 std::string Context::Currency() {
-  if (!currency_) {
-    auto fund = Client().Fund();
-    currency_ = fund.ok() && !fund->currency_name().empty()
-                    ? fund->currency_name()
-                    : "Uuro";
-  }
+  if (!currency_ && !Origin().ok()) return "Uuro";
   return *currency_;
 }
 

@@ -35,6 +35,8 @@ struct Context {
   // The log's verifier key: --vkey / UURO_VKEY, else the one pinned in the
   // state folder on first contact with this server (trust on first use).
   absl::StatusOr<NoteVerifier> LogKey();
+  // The ledger's origin, asked of the server once per run.
+  absl::StatusOr<std::string> Origin();
   // The fund's currency name ("Uuro" unless genesis says otherwise).
   std::string Currency();
   std::string Amount(uint64_t credits) { return std::to_string(credits) + " " + Currency(); }
@@ -51,6 +53,7 @@ struct Context {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<client::LedgerClient> client_;
   std::optional<std::string> currency_;
+  std::optional<std::string> origin_;
 };
 
 // Turns a failure into one line on stderr and exit code 1. Refusals name the

@@ -51,12 +51,12 @@ int SubmitAndReport(Context& ctx, v1::TxBody body, const std::string& done) {
   if (!key.ok()) return Fail(ctx, key.status());
   auto receipt = ctx.Client().Submit(*key, std::move(body));
   if (!receipt.ok()) return Fail(ctx, receipt.status());
-  auto fund = ctx.Client().Fund();
-  if (!fund.ok()) return Fail(ctx, fund.status());
+  auto origin = ctx.Origin();
+  if (!origin.ok()) return Fail(ctx, origin.status());
   // Check what the server returned before telling anyone it happened.
   auto log_key = ctx.LogKey();
   if (!log_key.ok()) return Fail(ctx, log_key.status());
-  auto checkpoint = VerifyReceipt(*receipt, *log_key, fund->origin());
+  auto checkpoint = VerifyReceipt(*receipt, *log_key, *origin);
   if (!checkpoint.ok()) {
     return Fail(ctx, absl::DataLossError(absl::StrCat(
                          "the server's receipt does not verify: ",
