@@ -2,6 +2,7 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
 
@@ -78,6 +79,9 @@ class RocksLogStore final : public LogStore {
       std::string_view prefix, std::string_view start,
       const std::function<bool(std::string_view, ByteView)>& visit)
       const override;
+
+  absl::Status CheckpointTo(const std::string& dir) const;
+  RocksFigures Figures() const;
 
  private:
   RocksLogStore() = default;
@@ -372,7 +376,55 @@ absl::Status RocksLogStore::ScanState(
   return FromRocks(it->status(), "cannot scan state");
 }
 
+absl::Status RocksLogStore::CheckpointTo(const std::string& dir) const {
+  rocksdb::Checkpoint* made = nullptr;
+  UURO_RETURN_IF_ERROR(
+      FromRocks(rocksdb::Checkpoint::Create(db_.get(), &made),
+                "cannot start a checkpoint"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(made);
+  // 0: always flush the memtables first, so the copy needs no WAL replay.
+  return FromRocks(checkpoint->CreateCheckpoint(dir, 0),
+                   absl::StrCat("cannot write a checkpoint to ", dir));
+}
+
+RocksFigures RocksLogStore::Figures() const {
+  RocksFigures figures;
+  db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kLiveSstFilesSize,
+                                &figures.live_sst_bytes);
+  db_->GetAggregatedIntProperty(
+      rocksdb::DB::Properties::kEstimatePendingCompactionBytes,
+      &figures.pending_compaction_bytes);
+  db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCompactionPending,
+                                &figures.compaction_pending);
+  db_->GetIntProperty(rocksdb::DB::Properties::kNumRunningCompactions,
+                      &figures.running_compactions);
+  db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kSizeAllMemTables,
+                                &figures.memtable_bytes);
+  return figures;
+}
+
+const RocksLogStore* AsRocks(const LogStore& store) {
+  return dynamic_cast<const RocksLogStore*>(&store);
+}
+
 }  // namespace
+
+absl::Status CheckpointRocksLogStore(const LogStore& store,
+                                     const std::string& dir) {
+  const RocksLogStore* rocks = AsRocks(store);
+  if (rocks == nullptr) {
+    return absl::FailedPreconditionError("the store is not on RocksDB");
+  }
+  return rocks->CheckpointTo(dir);
+}
+
+absl::StatusOr<RocksFigures> ReadRocksFigures(const LogStore& store) {
+  const RocksLogStore* rocks = AsRocks(store);
+  if (rocks == nullptr) {
+    return absl::FailedPreconditionError("the store is not on RocksDB");
+  }
+  return rocks->Figures();
+}
 
 absl::StatusOr<std::unique_ptr<LogStore>> CreateRocksLogStore(
     const std::string& dir) {

@@ -23,6 +23,25 @@ absl::StatusOr<std::unique_ptr<LogStore>> CreateRocksLogStore(
 absl::StatusOr<std::unique_ptr<LogStore>> OpenRocksLogStore(
     const std::string& dir);
 
+// A consistent copy of an open RocksLogStore in `dir` (which must not exist),
+// made while it keeps appending: a RocksDB checkpoint, with SST files
+// hard-linked when `dir` is on the same file system and copied otherwise.
+// Every commit is one write batch, so the copy holds whole commits only.
+// FAILED_PRECONDITION if `store` is not a RocksLogStore.
+absl::Status CheckpointRocksLogStore(const LogStore& store,
+                                     const std::string& dir);
+
+// RocksDB figures an operator watches.
+struct RocksFigures {
+  uint64_t live_sst_bytes = 0;           // Size of the live SST files.
+  uint64_t pending_compaction_bytes = 0;  // Estimated bytes left to compact.
+  uint64_t compaction_pending = 0;        // 1 if a compaction is due.
+  uint64_t running_compactions = 0;
+  uint64_t memtable_bytes = 0;  // All memtables, all column families.
+};
+// FAILED_PRECONDITION if `store` is not a RocksLogStore.
+absl::StatusOr<RocksFigures> ReadRocksFigures(const LogStore& store);
+
 }  // namespace uuro
 
 #endif  // LEDGER_ROCKS_LOG_STORE_H_

@@ -3,6 +3,7 @@
 //   uurod init  --data DIR --origin ORIGIN --steward-key KEY [--council-key KEY]
 //   uurod serve --data DIR [--grpc-listen ADDR] [--tls-cert F --tls-key F]
 //               [--http-listen ADDR]
+//   uurod backup | restore   (services/uurod_ops.h)
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -14,9 +15,12 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/keys.h"
 #include "services/data_dir.h"
+#include "services/admin_socket.h"
+#include "services/backup.h"
 #include "services/ledger_node.h"
 #include "services/server.h"
 #include "services/tile_http.h"
+#include "services/uurod_ops.h"
 
 namespace uuro::server {
 namespace {
@@ -61,6 +65,25 @@ int RunInit(InitFlags& flags) {
   return 0;
 }
 
+// What a serving uurod runs beside the gRPC server for its operator.
+struct OpsServing {
+  std::unique_ptr<AdminSocket> admin;
+};
+
+OpsServing StartOpsServing(const LedgerNode& node, const std::string& data) {
+  OpsServing ops;
+  const std::string path = AdminSocketPath(DataDir{data});
+  auto admin = AdminSocket::Start(path, node.store());
+  if (admin.ok()) {
+    ops.admin = *std::move(admin);
+  } else {
+    // Serving matters more than online backups; say why they cannot work.
+    spdlog::warn("event=no_admin_socket path={} reason=\"{}\"", path,
+                 std::string(admin.status().message()));
+  }
+  return ops;
+}
+
 int RunServe(const ServeFlags& flags) {
   // Signals go to one thread that shuts down in order; block them everywhere
   // else before any thread starts.
@@ -89,6 +112,8 @@ int RunServe(const ServeFlags& flags) {
     spdlog::info("event=listening http={}", http->address());
   }
 
+  OpsServing ops = StartOpsServing(**node, flags.data);
+
   std::thread waiter([&] {
     int received = 0;
     sigwait(&signals, &received);
@@ -100,6 +125,7 @@ int RunServe(const ServeFlags& flags) {
   waiter.join();
   // Its handlers read the node, so it stops first.
   if (http != nullptr) http->Stop();
+  ops = {};
   (*node)->Shutdown();
   spdlog::info("event=stopped tree_size={}", (*node)->checkpoint()->size);
   return 0;
@@ -169,7 +195,10 @@ int main(int argc, char** argv) {
   serve_cmd->footer("Example:\n  uurod serve --data /var/lib/uuro "
                     "--grpc-listen 127.0.0.1:50051");
 
+  OpsCommands ops(app);
+
   CLI11_PARSE(app, argc, argv);
   if (init_cmd->parsed()) return RunInit(init);
+  if (std::optional<int> code = ops.Run()) return *code;
   return RunServe(serve);
 }
