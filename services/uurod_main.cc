@@ -2,7 +2,7 @@
 //
 //   uurod init  --data DIR --origin ORIGIN --steward-key KEY [--council-key KEY]
 //   uurod serve --data DIR [--grpc-listen ADDR] [--tls-cert F --tls-key F]
-//               [--http-listen ADDR]
+//               [--http-listen ADDR] [--config FILE] [--print-config]
 //   uurod backup | restore   (services/uurod_ops.h)
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -17,6 +17,7 @@
 #include "services/data_dir.h"
 #include "services/admin_socket.h"
 #include "services/backup.h"
+#include "services/config.h"
 #include "services/ledger_node.h"
 #include "services/server.h"
 #include "services/tile_http.h"
@@ -82,6 +83,16 @@ OpsServing StartOpsServing(const LedgerNode& node, const std::string& data) {
                  std::string(admin.status().message()));
   }
   return ops;
+}
+
+// serve's --config and --print-config: an exit code if serve must not run.
+std::optional<int> LoadServeConfig(ConfigFile& config) {
+  if (absl::Status loaded = config.Apply(); !loaded.ok()) return Fail(loaded);
+  if (config.print_requested()) {
+    std::fputs(config.Effective().c_str(), stdout);
+    return 0;
+  }
+  return std::nullopt;
 }
 
 int RunServe(const ServeFlags& flags) {
@@ -195,10 +206,12 @@ int main(int argc, char** argv) {
   serve_cmd->footer("Example:\n  uurod serve --data /var/lib/uuro "
                     "--grpc-listen 127.0.0.1:50051");
 
+  ConfigFile serve_config(*serve_cmd);
   OpsCommands ops(app);
 
   CLI11_PARSE(app, argc, argv);
   if (init_cmd->parsed()) return RunInit(init);
   if (std::optional<int> code = ops.Run()) return *code;
+  if (std::optional<int> code = LoadServeConfig(serve_config)) return *code;
   return RunServe(serve);
 }
