@@ -41,24 +41,35 @@ LedgerNode::LedgerNode(std::unique_ptr<LogStore> store, NoteSigner signer,
       verifier_(signer_.verifier()),
       origin_(std::move(origin)),
       limiter_(options.rate_per_second, options.rate_burst),
+      metrics_(options.sequencer.metrics),
       sequencer_(std::make_unique<Sequencer>(*store_, signer_, origin_,
                                              options.sequencer)) {}
 
 LedgerNode::~LedgerNode() { sequencer_->Stop(); }
 
 absl::StatusOr<fund::VerifiedTx> LedgerNode::Admit(ByteView envelope) {
-  UURO_ASSIGN_OR_RETURN(fund::VerifiedTx tx, fund::DecodeEnvelope(envelope));
-  if (!limiter_.Allow(tx.signer)) {
-    return absl::ResourceExhaustedError(
+  absl::StatusOr<fund::VerifiedTx> tx = fund::DecodeEnvelope(envelope);
+  if (tx.ok() && !limiter_.Allow(tx->signer)) {
+    tx = absl::ResourceExhaustedError(
         "too many transactions from this key; slow down and retry");
   }
+  if (!tx.ok()) Count(0, tx.status());  // Refused before its kind counts.
   return tx;
+}
+
+void LedgerNode::Count(int kind,
+                       const absl::StatusOr<fund::ApplyResult>& result) {
+  if (metrics_ == nullptr) return;
+  metrics_->CountSubmission(kind, result.status(),
+                            result.ok() && result->duplicate);
 }
 
 absl::StatusOr<v1::Receipt> LedgerNode::Submit(ByteView envelope) {
   UURO_ASSIGN_OR_RETURN(fund::VerifiedTx tx, Admit(envelope));
-  UURO_ASSIGN_OR_RETURN(fund::ApplyResult result,
-                        sequencer_->Enqueue(std::move(tx)).get());
+  const int kind = tx.body.payload_case();
+  auto applied = sequencer_->Enqueue(std::move(tx)).get();
+  Count(kind, applied);
+  UURO_ASSIGN_OR_RETURN(fund::ApplyResult result, std::move(applied));
   return MakeReceipt(result.index, result.duplicate);
 }
 
@@ -68,17 +79,20 @@ std::vector<absl::StatusOr<v1::Receipt>> LedgerNode::SubmitMany(
       envelopes.size(), absl::InternalError("not processed"));
   std::vector<std::future<absl::StatusOr<fund::ApplyResult>>> futures(
       envelopes.size());
+  std::vector<int> kinds(envelopes.size());
   for (size_t i = 0; i < envelopes.size(); ++i) {
     auto tx = Admit(envelopes[i]);
     if (!tx.ok()) {
       receipts[i] = tx.status();
     } else {
+      kinds[i] = tx->body.payload_case();
       futures[i] = sequencer_->Enqueue(std::move(*tx));
     }
   }
   for (size_t i = 0; i < envelopes.size(); ++i) {
     if (!futures[i].valid()) continue;
     auto result = futures[i].get();
+    Count(kinds[i], result);
     receipts[i] = result.ok() ? MakeReceipt(result->index, result->duplicate)
                               : absl::StatusOr<v1::Receipt>(result.status());
   }

@@ -21,7 +21,7 @@ namespace uuro::server {
 class LedgerNode {
  public:
   struct Options {
-    Sequencer::Options sequencer;
+    Sequencer::Options sequencer;  // Its metrics count submissions too.
     double rate_per_second = 50;  // Per signer; 0 disables the limit.
     double rate_burst = 200;
   };
@@ -58,6 +58,8 @@ class LedgerNode {
   LedgerNode(std::unique_ptr<LogStore> store, NoteSigner signer,
              std::string origin, const Options& options);
   absl::StatusOr<fund::VerifiedTx> Admit(ByteView envelope);
+  // Counts a submission of payload `kind` (0: unknown) in metrics_.
+  void Count(int kind, const absl::StatusOr<fund::ApplyResult>& result);
 
   std::unique_ptr<LogStore> store_;
   fund::StoreStateReader state_;
@@ -65,6 +67,7 @@ class LedgerNode {
   NoteVerifier verifier_;
   const std::string origin_;
   RateLimiter limiter_;
+  ServerMetrics* const metrics_;  // Not owned; may be null.
   std::unique_ptr<Sequencer> sequencer_;  // Last: stops before the rest goes.
 };
 

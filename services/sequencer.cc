@@ -102,6 +102,9 @@ uint64_t Sequencer::NextTime() {
 }
 
 void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point began = Clock::now();
+  Clock::time_point append_began = began;
   fund::StoreStateReader committed(store_);
   const uint64_t first_new = store_.size();
   fund::BatchApplier applier(committed, first_new);
@@ -113,7 +116,9 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
   }
   absl::Status commit = absl::OkStatus();
   std::shared_ptr<const SignedCheckpoint> signed_checkpoint;
+  const size_t new_entries = applier.next_index() - first_new;
   if (applier.next_index() > first_new) {
+    append_began = Clock::now();
     commit = store_.Append(
         applier.TakeBatch(),
         [&](uint64_t size, const Hash& root) -> absl::StatusOr<std::string> {
@@ -133,7 +138,14 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
     for (auto& result : results) {
       if (result.ok() && result->index >= first_new) result = failed;
     }
-  } else if (signed_checkpoint) {
+  } else if (options_.metrics != nullptr) {
+    const Clock::time_point end = Clock::now();
+    options_.metrics->ObserveBatch(
+        batch.size(), new_entries,
+        std::chrono::duration<double>(end - began).count(),
+        std::chrono::duration<double>(end - append_began).count());
+  }
+  if (commit.ok() && signed_checkpoint) {
     CommitListener listener;
     {
       absl::MutexLock lock(&mu_);

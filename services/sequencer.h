@@ -21,6 +21,7 @@
 #include "ledger/fund/batch_applier.h"
 #include "ledger/log_store.h"
 #include "ledger/note.h"
+#include "services/metrics.h"
 
 namespace uuro::server {
 
@@ -36,6 +37,7 @@ class Sequencer {
   struct Options {
     size_t max_batch = 2048;   // Transactions per commit at most.
     size_t max_queue = 20000;  // Waiting beyond this: RESOURCE_EXHAUSTED.
+    ServerMetrics* metrics = nullptr;  // Not owned; may be null.
   };
   // Called after every commit, on the sequencer thread.
   using CommitListener = std::function<void(const SignedCheckpoint&)>;
@@ -57,6 +59,11 @@ class Sequencer {
 
   // The latest committed checkpoint. Safe from any thread.
   std::shared_ptr<const SignedCheckpoint> checkpoint() const;
+  // Transactions waiting. Safe from any thread.
+  size_t queue_depth() const {
+    absl::MutexLock lock(&mu_);
+    return queue_.size();
+  }
 
   void set_commit_listener(CommitListener listener);
 

@@ -56,7 +56,7 @@ TileHttpServer::TileHttpServer(const LedgerNode& node)
 TileHttpServer::~TileHttpServer() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<TileHttpServer>> TileHttpServer::Start(
-    const LedgerNode& node, const std::string& address) {
+    const LedgerNode& node, const std::string& address, MetricsPage metrics) {
   size_t colon = address.rfind(':');
   int port = 0;
   if (colon == std::string::npos || colon == 0 ||
@@ -92,6 +92,13 @@ absl::StatusOr<std::unique_ptr<TileHttpServer>> TileHttpServer::Start(
            [n](const httplib::Request& req, httplib::Response& res) {
              ServeTile(*n, req, res);
            });
+  if (metrics) {
+    http.Get("/metrics", [metrics](const httplib::Request&,
+                                   httplib::Response& res) {
+      res.set_header("Cache-Control", "no-store");
+      res.set_content(metrics(), "text/plain; version=0.0.4; charset=utf-8");
+    });
+  }
   // The log is read-only here: anything but GET and HEAD is refused.
   auto refuse = [](const httplib::Request&, httplib::Response& res) {
     res.status = 405;

@@ -5,6 +5,7 @@
 #define SERVICES_TILE_HTTP_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -20,10 +21,15 @@ namespace uuro::server {
 
 class TileHttpServer {
  public:
+  // Renders the Prometheus page for GET /metrics (services/metrics.h).
+  using MetricsPage = std::function<std::string()>;
+
   // Starts serving `node` (which must outlive the server) on `address`
-  // ("host:port"; port 0 picks a free one) with its own threads.
+  // ("host:port"; port 0 picks a free one) with its own threads. With
+  // `metrics`, also serves GET /metrics.
   static absl::StatusOr<std::unique_ptr<TileHttpServer>> Start(
-      const LedgerNode& node, const std::string& address);
+      const LedgerNode& node, const std::string& address,
+      MetricsPage metrics = nullptr);
   ~TileHttpServer();  // Stop().
   TileHttpServer(const TileHttpServer&) = delete;
   TileHttpServer& operator=(const TileHttpServer&) = delete;

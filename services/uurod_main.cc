@@ -13,12 +13,15 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/fund/queries.h"
 #include "ledger/keys.h"
-#include "services/data_dir.h"
+#include "ledger/rocks_log_store.h"
 #include "services/admin_socket.h"
 #include "services/backup.h"
 #include "services/config.h"
+#include "services/data_dir.h"
 #include "services/ledger_node.h"
+#include "services/metrics.h"
 #include "services/server.h"
 #include "services/tile_http.h"
 #include "services/uurod_ops.h"
@@ -71,6 +74,23 @@ struct OpsServing {
   std::unique_ptr<AdminSocket> admin;
 };
 
+// The /metrics page of a serving node.
+TileHttpServer::MetricsPage MetricsPageOf(LedgerNode& node,
+                                          ServerMetrics& metrics) {
+  if (auto fund = fund::ReadFund(node.state()); fund.ok()) {
+    metrics.SetCheckpointTime(fund->last_time_ms());
+  }
+  return [&node, &metrics] {
+    ServerMetrics::Sample sample;
+    sample.tree_size = node.checkpoint()->size;
+    sample.queue_depth = node.sequencer().queue_depth();
+    if (auto rocks = ReadRocksFigures(node.store()); rocks.ok()) {
+      sample.rocks = *rocks;
+    }
+    return metrics.Render(sample);
+  };
+}
+
 OpsServing StartOpsServing(const LedgerNode& node, const std::string& data) {
   OpsServing ops;
   const std::string path = AdminSocketPath(DataDir{data});
@@ -104,7 +124,10 @@ int RunServe(const ServeFlags& flags) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto node = LedgerNode::Open(DataDir{flags.data}, flags.node);
+  ServerMetrics metrics;
+  LedgerNode::Options node_options = flags.node;
+  node_options.sequencer.metrics = &metrics;
+  auto node = LedgerNode::Open(DataDir{flags.data}, node_options);
   if (!node.ok()) return Fail(node.status());
   auto server = GrpcServer::Start(**node, flags.serve);
   if (!server.ok()) return Fail(server.status());
@@ -113,7 +136,8 @@ int RunServe(const ServeFlags& flags) {
                (*server)->address(), (*node)->origin(), cp->size, flags.data);
   std::unique_ptr<TileHttpServer> http;
   if (!flags.http_listen.empty()) {
-    auto started = TileHttpServer::Start(**node, flags.http_listen);
+    auto started = TileHttpServer::Start(**node, flags.http_listen,
+                                         MetricsPageOf(**node, metrics));
     if (!started.ok()) {
       (*server)->Shutdown();
       (*node)->Shutdown();

@@ -1,0 +1,106 @@
+// GET /metrics from a real uurod after some awards: every counter holds
+// exactly what was sent, and the gauges and histograms are there.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "clients/ledger_client.h"
+#include "tests/testing/uurod_helpers.h"
+#include "tests/testing/uurod_process.h"
+
+namespace uuro {
+namespace {
+
+// "name{labels} value" lines, keyed by everything before the value.
+std::map<std::string, double> ParseMetrics(const std::string& page) {
+  std::map<std::string, double> out;
+  std::istringstream lines(page);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    size_t space = line.rfind(' ');
+    out[line.substr(0, space)] = std::stod(line.substr(space + 1));
+  }
+  return out;
+}
+
+TEST(MetricsTest, ScrapeAfterAwardsCountsExactlyWhatWasSent) {
+  auto ledger = testing::InitTestLedger();
+  ASSERT_NE(ledger, nullptr);
+  testing::UurodProcess uurod(
+      ledger->data, {"--http-listen", "127.0.0.1:0", "--rate-limit", "0"});
+  ASSERT_TRUE(uurod.Start().ok());
+  client::LedgerClient client(uurod.Channel());
+  SecretKey resident = SecretKey::Generate();
+  SecretKey owner = SecretKey::Generate();
+  auto fund = testing::SetUpOpenRound(
+      client, ledger->steward, {&resident}, owner,
+      {.allowance = 10, .max_share_percent = 100, .initiatives = 1});
+  ASSERT_TRUE(fund.ok()) << fund.status();
+
+  const uint64_t initiative = fund->initiative_ids[0];
+  Bytes first;
+  for (int i = 0; i < 5; ++i) {
+    auto envelope =
+        client.Sign(resident, testing::AwardBody(fund->round_id, initiative, 2));
+    ASSERT_TRUE(envelope.ok());
+    if (i == 0) first = *envelope;
+    ASSERT_TRUE(client.SubmitEnvelope(*envelope).ok());
+  }
+  // Beyond the balance: refused by the rules.
+  EXPECT_EQ(client.Submit(resident, testing::AwardBody(fund->round_id,
+                                                       initiative, 1))
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  // The same envelope again: its first receipt, counted as a duplicate.
+  auto again = client.SubmitEnvelope(first);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->duplicate());
+  // Bytes that are no envelope at all.
+  EXPECT_EQ(client.SubmitEnvelope(ToBytes("not an envelope")).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  auto cp = client.Checkpoint();
+  ASSERT_TRUE(cp.ok());
+
+  httplib::Client http("http://" + uurod.http_address());
+  httplib::Result res = http.Get("/metrics");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type").rfind("text/plain", 0), 0u);
+  std::map<std::string, double> m = ParseMetrics(res->body);
+
+  EXPECT_EQ(m[R"(uuro_submissions_total{kind="award",status="ok"})"], 5);
+  EXPECT_EQ(m[R"(uuro_submissions_total{kind="award",status="failed_precondition"})"],
+            1);
+  EXPECT_EQ(m[R"(uuro_submissions_total{kind="award",status="duplicate"})"], 1);
+  EXPECT_EQ(
+      m[R"(uuro_submissions_total{kind="unknown",status="invalid_argument"})"],
+      1);
+  // Setup: 2 enrollments (resident and owner), the round, the initiative.
+  EXPECT_EQ(m[R"(uuro_submissions_total{kind="enroll_resident",status="ok"})"], 2);
+  EXPECT_EQ(m[R"(uuro_submissions_total{kind="open_round",status="ok"})"], 1);
+
+  EXPECT_EQ(m["uuro_tree_size"], static_cast<double>(cp->tree_size()));
+  EXPECT_EQ(m["uuro_queue_depth"], 0);
+  EXPECT_GE(m["uuro_checkpoint_age_seconds"], 0);
+  EXPECT_LT(m["uuro_checkpoint_age_seconds"], 60);
+  // Every submission but the undecodable one went through a batch; the
+  // appending batches made exactly the entries after genesis.
+  EXPECT_GE(m["uuro_batch_transactions_count"], 1);
+  EXPECT_EQ(m["uuro_batch_transactions_sum"], 5 + 1 + 1 + 4);
+  EXPECT_EQ(m["uuro_batch_entries_sum"],
+            static_cast<double>(cp->tree_size() - 1));
+  EXPECT_EQ(m["uuro_commit_seconds_count"], m["uuro_batch_transactions_count"]);
+  EXPECT_GE(m["uuro_fsync_seconds_count"], 1);
+  EXPECT_GT(m["uuro_fsync_seconds_sum"], 0);
+  EXPECT_EQ(m.count("uuro_rocksdb_live_sst_bytes"), 1u);
+  EXPECT_EQ(m.count("uuro_rocksdb_compaction_pending"), 1u);
+  EXPECT_EQ(m.count("uuro_rocksdb_pending_compaction_bytes"), 1u);
+}
+
+}  // namespace
+}  // namespace uuro
