@@ -141,30 +141,6 @@ absl::Status CheckpointStore::Save(std::string_view origin,
   return SyncDir(dir_);
 }
 
-absl::StatusOr<std::vector<Hash>> FetchConsistencyProof(LedgerClient& client,
-                                                        uint64_t old_size,
-                                                        uint64_t new_size) {
-  grpc::ClientContext context;
-  v1::GetConsistencyProofRequest request;
-  request.set_old_size(old_size);
-  request.set_new_size(new_size);
-  v1::ProofResponse response;
-  UURO_RETURN_IF_ERROR(FromGrpc(
-      client.transparency().GetConsistencyProof(&context, request, &response)));
-  std::vector<Hash> proof;
-  proof.reserve(response.hashes_size());
-  for (const std::string& h : response.hashes()) {
-    if (h.size() != kHashSize) {
-      return absl::DataLossError(
-          absl::StrCat("the server's consistency proof from ", old_size, " to ",
-                       new_size, " holds a hash of ", h.size(), " bytes"));
-    }
-    Hash& hash = proof.emplace_back();
-    std::copy(h.begin(), h.end(), hash.begin());
-  }
-  return proof;
-}
-
 absl::Status AdvanceTrustedCheckpoint(LedgerClient& client,
                                       const CheckpointStore& store,
                                       const NoteVerifier& log_key,

@@ -1,15 +1,15 @@
-// uuro.v1.Audit over a LedgerNode.
+// uuro.v1.Audit over a LedgerView (the primary, or a read follower).
 #ifndef SERVICES_AUDIT_SERVICE_H_
 #define SERVICES_AUDIT_SERVICE_H_
 
-#include "services/ledger_node.h"
+#include "services/ledger_view.h"
 #include "uuro/v1/audit.grpc.pb.h"
 
 namespace uuro::server {
 
 class AuditService final : public v1::Audit::Service {
  public:
-  explicit AuditService(LedgerNode& node) : node_(node) {}
+  explicit AuditService(const LedgerView& view) : node_(view) {}
 
   grpc::Status GetRoundTotals(grpc::ServerContext*,
                               const v1::GetRoundTotalsRequest* request,
@@ -19,7 +19,7 @@ class AuditService final : public v1::Audit::Service {
                              v1::FundTotals* response) override;
 
  private:
-  LedgerNode& node_;
+  const LedgerView& node_;
 };
 
 }  // namespace uuro::server

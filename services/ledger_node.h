@@ -3,22 +3,25 @@
 #ifndef SERVICES_LEDGER_NODE_H_
 #define SERVICES_LEDGER_NODE_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "ledger/fund/state_view.h"
 #include "ledger/log_store.h"
 #include "ledger/note.h"
 #include "services/data_dir.h"
+#include "services/ledger_view.h"
 #include "services/rate_limiter.h"
 #include "services/sequencer.h"
 #include "uuro/v1/ledger.pb.h"
 
 namespace uuro::server {
 
-class LedgerNode {
+class LedgerNode final : public LedgerView, public LedgerWriter {
  public:
   struct Options {
     Sequencer::Options sequencer;  // Its metrics count submissions too.
@@ -30,25 +33,41 @@ class LedgerNode {
   // names. NOT_FOUND if there is no ledger; FAILED_PRECONDITION on a mismatch.
   static absl::StatusOr<std::unique_ptr<LedgerNode>> Open(const DataDir& dir,
                                                           const Options& options);
-  ~LedgerNode();
+  ~LedgerNode() override;
 
   // Verifies `envelope` on the calling thread, then waits until the sequencer
   // made its entry durable, and returns the receipt.
-  absl::StatusOr<v1::Receipt> Submit(ByteView envelope);
+  absl::StatusOr<v1::Receipt> Submit(ByteView envelope) override;
   // The same for many envelopes, verified here and sequenced together.
   std::vector<absl::StatusOr<v1::Receipt>> SubmitMany(
-      const std::vector<ByteView>& envelopes);
+      const std::vector<ByteView>& envelopes) override;
 
   // A receipt for the committed entry `index` against the latest checkpoint.
   absl::StatusOr<v1::Receipt> MakeReceipt(uint64_t index, bool duplicate) const;
 
-  const LogStore& store() const { return *store_; }
-  const fund::StateReader& state() const { return state_; }
-  std::shared_ptr<const SignedCheckpoint> checkpoint() const {
+  const LogStore& store() const override { return *store_; }
+  const fund::StateReader& state() const override { return state_; }
+  std::shared_ptr<const SignedCheckpoint> checkpoint() const override {
     return sequencer_->checkpoint();
   }
-  const std::string& origin() const { return origin_; }
-  const NoteVerifier& verifier() const { return verifier_; }
+  // The newest checkpoint that witnesses cosigned, with their lines after
+  // the log's signature; null until one did.
+  std::shared_ptr<const SignedCheckpoint> cosigned_checkpoint()
+      const override;
+  void set_cosigned_checkpoint(std::shared_ptr<const SignedCheckpoint> cp);
+  // The latest checkpoint, carrying cosignatures if witnesses cosigned
+  // exactly it.
+  std::shared_ptr<const SignedCheckpoint> latest_checkpoint() const override;
+  // The checkpoint shown at /checkpoint: latest_checkpoint(), except that
+  // once witnesses are configured (set_publish_witnessed) and one cosigned,
+  // the newest cosigned one, as logs do that publish only witnessed
+  // checkpoints. It lags the log by one witness round at most.
+  std::shared_ptr<const SignedCheckpoint> published_checkpoint()
+      const override;
+  void set_publish_witnessed(bool on) { publish_witnessed_ = on; }
+
+  const std::string& origin() const override { return origin_; }
+  const NoteVerifier& verifier() const override { return verifier_; }
   Sequencer& sequencer() { return *sequencer_; }
 
   // Finishes the work in flight and stops taking more.
@@ -68,6 +87,10 @@ class LedgerNode {
   const std::string origin_;
   RateLimiter limiter_;
   ServerMetrics* const metrics_;  // Not owned; may be null.
+  mutable absl::Mutex cosigned_mu_;
+  std::shared_ptr<const SignedCheckpoint> cosigned_
+      ABSL_GUARDED_BY(cosigned_mu_);
+  std::atomic<bool> publish_witnessed_{false};
   std::unique_ptr<Sequencer> sequencer_;  // Last: stops before the rest goes.
 };
 

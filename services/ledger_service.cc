@@ -45,7 +45,7 @@ bool Decode(ByteView value, Record& record) {
 grpc::Status LedgerService::Submit(grpc::ServerContext*,
                                    const v1::SubmitRequest* request,
                                    v1::Receipt* response) {
-  auto receipt = node_.Submit(AsBytes(request->envelope()));
+  auto receipt = writer_.Submit(AsBytes(request->envelope()));
   if (!receipt.ok()) return ToGrpcStatus(receipt.status());
   *response = std::move(*receipt);
   return grpc::Status::OK;
@@ -62,7 +62,7 @@ grpc::Status LedgerService::SubmitBatch(grpc::ServerContext*,
   for (const std::string& e : request->envelopes()) {
     envelopes.push_back(AsBytes(e));
   }
-  for (auto& receipt : node_.SubmitMany(envelopes)) {
+  for (auto& receipt : writer_.SubmitMany(envelopes)) {
     v1::SubmitResult* result = response->add_results();
     if (receipt.ok()) {
       *result->mutable_receipt() = std::move(*receipt);

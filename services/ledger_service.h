@@ -1,15 +1,18 @@
-// uuro.v1.Ledger over a LedgerNode.
+// uuro.v1.Ledger over a LedgerView (the primary, or a read follower).
 #ifndef SERVICES_LEDGER_SERVICE_H_
 #define SERVICES_LEDGER_SERVICE_H_
 
-#include "services/ledger_node.h"
+#include "services/ledger_view.h"
 #include "uuro/v1/ledger.grpc.pb.h"
 
 namespace uuro::server {
 
 class LedgerService final : public v1::Ledger::Service {
  public:
-  explicit LedgerService(LedgerNode& node) : node_(node) {}
+  // Reads from `view`; Submit and SubmitBatch go to `writer`. Both must
+  // outlive the service.
+  LedgerService(const LedgerView& view, LedgerWriter& writer)
+      : node_(view), writer_(writer) {}
 
   grpc::Status Submit(grpc::ServerContext*, const v1::SubmitRequest* request,
                       v1::Receipt* response) override;
@@ -40,7 +43,8 @@ class LedgerService final : public v1::Ledger::Service {
                             v1::GetNextNonceResponse* response) override;
 
  private:
-  LedgerNode& node_;
+  const LedgerView& node_;
+  LedgerWriter& writer_;
 };
 
 }  // namespace uuro::server

@@ -141,7 +141,10 @@ void ServerMetrics::SetCheckpointTime(uint64_t time_ms) {
 void ServerMetrics::RecordWitnessCosignature(const std::string& witness,
                                              uint64_t tree_size) {
   absl::MutexLock lock(&mu_);
-  witnesses_[witness] = {tree_size, WallClockMs()};
+  Witness& w = witnesses_[witness];
+  // The same cosignature seen again is not a new one: its age keeps growing.
+  if (w.time_ms != 0 && tree_size <= w.tree_size) return;
+  w = {tree_size, WallClockMs()};
 }
 
 std::string ServerMetrics::Render(const Sample& sample) {

@@ -54,6 +54,8 @@ class ServerMetrics {
 
   // For witnesses: `witness` cosigned the checkpoint of `tree_size`.
   // Shown as that size, the lag behind the log, and the age of the latest.
+  // Repeating a size already recorded changes nothing, so callers may
+  // report what they see at every scrape.
   void RecordWitnessCosignature(const std::string& witness,
                                 uint64_t tree_size);
 

@@ -42,12 +42,12 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
-    LedgerNode& node, const ServeOptions& options) {
+    const LedgerView& view, LedgerWriter& writer, const ServeOptions& options) {
   UURO_ASSIGN_OR_RETURN(auto credentials, Credentials(options));
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
-  auto server = std::unique_ptr<GrpcServer>(new GrpcServer(node));
+  auto server = std::unique_ptr<GrpcServer>(new GrpcServer(view, writer));
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.grpc_listen, credentials, &port);

@@ -26,19 +26,30 @@ class GrpcServer {
  public:
   // Starts serving `node`, which must outlive the server.
   static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(
-      LedgerNode& node, const ServeOptions& options);
+      LedgerNode& node, const ServeOptions& options) {
+    return Start(node, node, options);
+  }
+  // Serves reads from `view` and writes through `writer` (a read follower
+  // refuses them); both must outlive the server.
+  static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(
+      const LedgerView& view, LedgerWriter& writer,
+      const ServeOptions& options);
 
   // The address actually bound (with the chosen port).
   const std::string& address() const { return address_; }
 
   // Stops taking calls and lets the ones in flight finish (up to a deadline).
   void Shutdown();
+  // What the standard health service answers (SERVING at start).
+  void SetServing(bool serving) {
+    server_->GetHealthCheckService()->SetServingStatus(serving);
+  }
   // Blocks until Shutdown() has completed.
   void Wait() { server_->Wait(); }
 
  private:
-  explicit GrpcServer(LedgerNode& node)
-      : ledger_(node), transparency_(node), audit_(node) {}
+  GrpcServer(const LedgerView& view, LedgerWriter& writer)
+      : ledger_(view, writer), transparency_(view), audit_(view) {}
 
   LedgerService ledger_;
   TransparencyService transparency_;

@@ -4,18 +4,13 @@
 #ifndef SERVICES_TILE_HTTP_H_
 #define SERVICES_TILE_HTTP_H_
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
-#include "services/ledger_node.h"
-
-namespace httplib {
-class Server;
-}  // namespace httplib
+#include "clients/http_listener.h"
+#include "services/ledger_view.h"
 
 namespace uuro::server {
 
@@ -28,26 +23,23 @@ class TileHttpServer {
   // ("host:port"; port 0 picks a free one) with its own threads. With
   // `metrics`, also serves GET /metrics.
   static absl::StatusOr<std::unique_ptr<TileHttpServer>> Start(
-      const LedgerNode& node, const std::string& address,
+      const LedgerView& node, const std::string& address,
       MetricsPage metrics = nullptr);
   ~TileHttpServer();  // Stop().
   TileHttpServer(const TileHttpServer&) = delete;
   TileHttpServer& operator=(const TileHttpServer&) = delete;
 
   // The address actually bound ("host:port", with the chosen port).
-  const std::string& address() const { return address_; }
+  const std::string& address() const { return listener_->address(); }
 
   // Stops listening, finishes the requests in flight, joins the threads.
-  void Stop();
+  void Stop() { listener_->Stop(); }
 
  private:
-  explicit TileHttpServer(const LedgerNode& node);
+  explicit TileHttpServer(std::unique_ptr<HttpListener> listener)
+      : listener_(std::move(listener)) {}
 
-  const LedgerNode& node_;
-  std::unique_ptr<httplib::Server> http_;
-  std::thread listener_;
-  std::atomic<bool> listen_returned_{false};
-  std::string address_;
+  std::unique_ptr<HttpListener> listener_;
 };
 
 }  // namespace uuro::server

@@ -1,15 +1,15 @@
-// uuro.v1.Transparency over a LedgerNode.
+// uuro.v1.Transparency over a LedgerView (the primary, or a read follower).
 #ifndef SERVICES_TRANSPARENCY_SERVICE_H_
 #define SERVICES_TRANSPARENCY_SERVICE_H_
 
-#include "services/ledger_node.h"
+#include "services/ledger_view.h"
 #include "uuro/v1/transparency.grpc.pb.h"
 
 namespace uuro::server {
 
 class TransparencyService final : public v1::Transparency::Service {
  public:
-  explicit TransparencyService(LedgerNode& node) : node_(node) {}
+  explicit TransparencyService(const LedgerView& view) : node_(view) {}
 
   grpc::Status GetCheckpoint(grpc::ServerContext*,
                              const v1::GetCheckpointRequest*,
@@ -28,7 +28,7 @@ class TransparencyService final : public v1::Transparency::Service {
   // `asked`, or the latest checkpoint's size for 0; OUT_OF_RANGE beyond it.
   absl::StatusOr<uint64_t> TreeSize(uint64_t asked) const;
 
-  LedgerNode& node_;
+  const LedgerView& node_;
 };
 
 }  // namespace uuro::server

@@ -2,8 +2,9 @@
 //
 //   uurod init  --data DIR --origin ORIGIN --steward-key KEY [--council-key KEY]
 //   uurod serve --data DIR [--grpc-listen ADDR] [--tls-cert F --tls-key F]
-//               [--http-listen ADDR] [--config FILE] [--print-config]
-//   uurod backup | restore   (services/uurod_ops.h)
+//               [--http-listen ADDR] [--witness URL]...
+//               [--config FILE] [--print-config]
+//   uurod backup | restore | rebuild   (services/uurod_ops.h)
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -15,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/fund/queries.h"
 #include "ledger/keys.h"
+#include "ledger/note.h"
 #include "ledger/rocks_log_store.h"
 #include "services/admin_socket.h"
 #include "services/backup.h"
@@ -25,6 +27,7 @@
 #include "services/server.h"
 #include "services/tile_http.h"
 #include "services/uurod_ops.h"
+#include "services/witness_pusher.h"
 
 namespace uuro::server {
 namespace {
@@ -41,7 +44,30 @@ struct ServeFlags {
   ServeOptions serve;
   LedgerNode::Options node;
   std::string http_listen;  // Empty: no tiles over HTTP.
+  std::vector<std::string> witnesses;  // Submission prefixes.
+  double witness_timeout_s = 5;
 };
+
+// Starts pushing checkpoints to the witnesses, if any: the sequencer only
+// wakes the pusher after each commit. Null when there are none.
+absl::StatusOr<std::unique_ptr<WitnessPusher>> StartWitnesses(
+    LedgerNode& node, const ServeFlags& flags) {
+  if (flags.witnesses.empty()) return nullptr;
+  auto council = CouncilKeys(node);
+  if (!council.ok()) return council.status();
+  WitnessPusher::Options options;
+  options.timeout = std::chrono::milliseconds(
+      static_cast<int64_t>(flags.witness_timeout_s * 1000));
+  auto pusher =
+      WitnessPusher::Start(node, flags.witnesses, *std::move(council), options);
+  if (!pusher.ok()) return pusher.status();
+  WitnessPusher* p = pusher->get();
+  node.sequencer().set_commit_listener(
+      [p](const SignedCheckpoint&) { p->Notify(); });
+  node.set_publish_witnessed(true);
+  spdlog::info("event=witnesses count={}", flags.witnesses.size());
+  return pusher;
+}
 
 int Fail(const absl::Status& status) {
   std::fprintf(stderr, "uurod: %s\n", std::string(status.message()).c_str());
@@ -81,6 +107,15 @@ TileHttpServer::MetricsPage MetricsPageOf(LedgerNode& node,
     metrics.SetCheckpointTime(fund->last_time_ms());
   }
   return [&node, &metrics] {
+    // Witness cosignatures, as the node holds them: every witness line on
+    // the newest cosigned checkpoint has cosigned that size.
+    if (auto cosigned = node.cosigned_checkpoint()) {
+      auto note = OpenNote(cosigned->note, {node.verifier()});
+      for (const NoteSignature& line :
+           note.ok() ? note->unverified : std::vector<NoteSignature>{}) {
+        metrics.RecordWitnessCosignature(line.name, cosigned->size);
+      }
+    }
     ServerMetrics::Sample sample;
     sample.tree_size = node.checkpoint()->size;
     sample.queue_depth = node.sequencer().queue_depth();
@@ -129,6 +164,8 @@ int RunServe(const ServeFlags& flags) {
   node_options.sequencer.metrics = &metrics;
   auto node = LedgerNode::Open(DataDir{flags.data}, node_options);
   if (!node.ok()) return Fail(node.status());
+  auto pusher = StartWitnesses(**node, flags);
+  if (!pusher.ok()) return Fail(pusher.status());
   auto server = GrpcServer::Start(**node, flags.serve);
   if (!server.ok()) return Fail(server.status());
   auto cp = (*node)->checkpoint();
@@ -162,6 +199,7 @@ int RunServe(const ServeFlags& flags) {
   if (http != nullptr) http->Stop();
   ops = {};
   (*node)->Shutdown();
+  if (*pusher != nullptr) (*pusher)->Stop();
   spdlog::info("event=stopped tree_size={}", (*node)->checkpoint()->size);
   return 0;
 }
@@ -218,6 +256,14 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--http-listen", serve.http_listen,
                         "also serve the log read-only as C2SP tlog-tiles "
                         "over HTTP on this address (port 0: any free port)");
+  serve_cmd->add_option("--witness", serve.witnesses,
+                        "push every new checkpoint to this C2SP tlog-witness "
+                        "(URL of its add-checkpoint prefix) and serve its "
+                        "cosignatures; the witness key must be a council key "
+                        "of genesis; repeatable");
+  serve_cmd->add_option("--witness-timeout", serve.witness_timeout_s,
+                        "seconds a witness may take to answer")
+      ->capture_default_str();
   serve_cmd->add_option("--rate-limit", serve.node.rate_per_second,
                         "transactions per second per signer (0: no limit)")
       ->capture_default_str();

@@ -1,13 +1,24 @@
 #include "services/uurod_ops.h"
 
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "ledger/bytes.h"
+#include "ledger/rocks_log_store.h"
+#include "ledger/wall_clock.h"
 #include "services/backup.h"
 #include "services/data_dir.h"
+#include "services/follower.h"
+#include "services/metrics.h"
+#include "services/server.h"
+#include "services/tile_http.h"
 #include "services/rebuild.h"
 
 namespace uuro::server {
@@ -50,6 +61,15 @@ struct OpsCommands::Flags {
   std::string restore_from;
   std::string restore_data;
   RestoreOptions restore_options;
+
+  CLI::App* follow = nullptr;
+  std::string follow_vkey;
+  std::string follow_data;
+  std::string follow_primary;
+  std::string follow_http;
+  int follow_poll_ms = 1000;
+  Follower::Options follow_options;
+  ServeOptions follow_serve;
 
   CLI::App* rebuild = nullptr;
   std::string rebuild_vkey;
@@ -101,6 +121,34 @@ OpsCommands::OpsCommands(CLI::App& app) : flags_(std::make_unique<Flags>()) {
                         f.rebuild_options.commit_entries,
                         "entries per local commit")
       ->capture_default_str();
+
+  f.follow = app.add_subcommand(
+      "follow",
+      "Keep a verified copy of a log from its tiles mirror and serve it "
+      "read-only (Ledger reads, Transparency, Audit, tiles); writes are "
+      "refused with the primary's address.");
+  f.follow->add_option("--from", f.follow_options.url,
+                       "mirror URL, e.g. http://primary.internal:8080")
+      ->required();
+  f.follow->add_option("--vkey", f.follow_vkey,
+                       "the log's verifier key, or a file holding it")
+      ->required();
+  f.follow->add_option("--data", f.follow_data, "the follower's own folder")
+      ->required();
+  f.follow->add_option("--primary", f.follow_primary,
+                       "where writes go, named in refusals (default: --from)");
+  f.follow->add_option("--grpc-listen", f.follow_serve.grpc_listen,
+                       "gRPC address (port 0: any free port)")
+      ->capture_default_str();
+  f.follow->add_option("--tls-cert", f.follow_serve.tls_cert,
+                       "PEM certificate chain for TLS");
+  f.follow->add_option("--tls-key", f.follow_serve.tls_key,
+                       "PEM private key for TLS");
+  f.follow->add_option("--http-listen", f.follow_http,
+                       "also serve the copy as tiles, and /metrics, here");
+  f.follow->add_option("--poll-ms", f.follow_poll_ms,
+                       "how often to look for a new checkpoint")
+      ->capture_default_str();
 }
 
 OpsCommands::~OpsCommands() = default;
@@ -137,6 +185,7 @@ std::optional<int> OpsCommands::Run() {
     return 0;
   }
   if (f.rebuild->parsed()) return RunRebuild();
+  if (f.follow->parsed()) return RunFollow();
   return std::nullopt;
 }
 
@@ -169,6 +218,92 @@ int OpsCommands::RunRebuild() {
       "the key back from its safe place:\n  install -m 0600 KEYFILE %s\n"
       "To serve it read-only instead, use: uurod follow\n",
       dir.log_key().c_str());
+  return 0;
+}
+
+}  // namespace uuro::server
+
+namespace uuro::server {
+
+int OpsCommands::RunFollow() {
+  Flags& f = *flags_;
+  // Signals go to one thread that shuts down in order, as in serve.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto vkey = VerifierKeyText(f.follow_vkey);
+  if (!vkey.ok()) return Fail(vkey.status());
+  f.follow_options.vkey = *vkey;
+  f.follow_options.poll = std::chrono::milliseconds(f.follow_poll_ms);
+  ServerMetrics metrics;
+  std::atomic<GrpcServer*> grpc_server{nullptr};
+  f.follow_options.on_advance = [&metrics](const SignedCheckpoint& cp) {
+    metrics.SetCheckpointTime(WallClockMs());
+    spdlog::info("event=followed tree_size={}", cp.size);
+  };
+  f.follow_options.on_stop = [&grpc_server](const absl::Status& why) {
+    // Loud on purpose: two checkpoints signed by one log key that do not
+    // agree are evidence that the log misbehaved; keep them.
+    spdlog::critical(
+        "event=follow_stopped reason=inconsistent_checkpoint detail=\"{}\"",
+        std::string(why.message()));
+    spdlog::critical(
+        "event=follow_stopped serving the last verified checkpoint only; "
+        "report this to the log's operator and the council with the "
+        "checkpoints above");
+    if (GrpcServer* s = grpc_server.load()) s->SetServing(false);
+  };
+  ProgressLine progress("follow");
+  auto follower = Follower::Open(DataDir{f.follow_data}, f.follow_options,
+                                 [&](uint64_t done, uint64_t total) {
+                                   progress(done, total);
+                                 });
+  if (!follower.ok()) return Fail(follower.status());
+  Follower& view = **follower;
+  RefusingWriter writer(f.follow_primary.empty() ? f.follow_options.url
+                                                 : f.follow_primary);
+  auto server = GrpcServer::Start(view, writer, f.follow_serve);
+  if (!server.ok()) return Fail(server.status());
+  grpc_server = server->get();
+  spdlog::info("event=listening grpc={} origin={} tree_size={} following={}",
+               (*server)->address(), view.origin(), view.checkpoint()->size,
+               f.follow_options.url);
+  std::unique_ptr<TileHttpServer> http;
+  if (!f.follow_http.empty()) {
+    auto page = [&view, &metrics] {
+      ServerMetrics::Sample sample;
+      sample.tree_size = view.checkpoint()->size;
+      if (auto rocks = ReadRocksFigures(view.store()); rocks.ok()) {
+        sample.rocks = *rocks;
+      }
+      return metrics.Render(sample);
+    };
+    auto started = TileHttpServer::Start(view, f.follow_http, page);
+    if (!started.ok()) {
+      (*server)->Shutdown();
+      return Fail(started.status());
+    }
+    http = *std::move(started);
+    spdlog::info("event=listening http={}", http->address());
+  }
+  view.Start();
+
+  std::thread waiter([&] {
+    int received = 0;
+    sigwait(&signals, &received);
+    spdlog::info("event=stopping signal={}",
+                 received == SIGINT ? "SIGINT" : "SIGTERM");
+    (*server)->Shutdown();
+  });
+  (*server)->Wait();
+  waiter.join();
+  grpc_server = nullptr;
+  if (http != nullptr) http->Stop();
+  view.Stop();
+  spdlog::info("event=stopped tree_size={}", view.checkpoint()->size);
   return 0;
 }
 

@@ -23,6 +23,7 @@ class OpsCommands {
  private:
   struct Flags;
   int RunRebuild();
+  int RunFollow();
   std::unique_ptr<Flags> flags_;
 };
 

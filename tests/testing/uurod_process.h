@@ -51,9 +51,10 @@ std::unique_ptr<TestLedger> InitTestLedger();
 class UurodProcess {
  public:
   // `extra_args` are appended to `uurod serve --data DATA --grpc-listen
-  // 127.0.0.1:0`.
+  // 127.0.0.1:0` (or `uurod COMMAND ...`, e.g. "follow").
   explicit UurodProcess(std::string data,
-                        std::vector<std::string> extra_args = {});
+                        std::vector<std::string> extra_args = {},
+                        std::string command = "serve");
   ~UurodProcess();  // Kills the process if it still runs.
   UurodProcess(const UurodProcess&) = delete;
   UurodProcess& operator=(const UurodProcess&) = delete;
@@ -77,6 +78,7 @@ class UurodProcess {
 
   const std::string data_;
   const std::vector<std::string> extra_args_;
+  const std::string command_;
   pid_t pid_ = -1;
   std::string address_;
   std::string http_address_;
