@@ -1,11 +1,14 @@
-// uuro witness serve: a council member's witness (C2SP tlog-witness), which
-// cosigns the fund log's checkpoints only while the log stays append-only.
+// What keeps the operator honest in public: uuro witness serve, a council
+// member's witness (C2SP tlog-witness) that cosigns the log's checkpoints only
+// while the log stays append-only, and uuro mirror, a static copy of the log
+// as tiles that any web server can publish.
 #include <signal.h>
 
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
 #include "clients/checkpoint_store.h"
+#include "clients/log_mirror.h"
 #include "clients/uuro/commands.h"
 #include "clients/witness.h"
 #include "clients/witness_http.h"
@@ -77,9 +80,42 @@ int Serve(Context& ctx, const WitnessArgs& args) {
   return 0;
 }
 
+int Mirror(Context& ctx, const std::string& out) {
+  auto log_key = ctx.LogKey();
+  if (!log_key.ok()) return Fail(ctx, log_key.status());
+  client::MirrorOptions options{*log_key, ctx.state_dir + "/checkpoints", "",
+                                nullptr};
+  auto report = client::MirrorLog(ctx.Client(), out, options);
+  if (!report.ok()) return Fail(ctx, report.status());
+  Print(ctx,
+        {{"tree_size", report->tree_size},
+         {"tiles_written", report->tiles_written},
+         {"tiles_kept", report->tiles_kept},
+         {"out", out}},
+        absl::StrCat("mirrored ", log_key->name(), " at ", report->tree_size,
+                     " entries into ", out, ": ", report->tiles_written,
+                     " tiles written, ", report->tiles_kept,
+                     " full tiles already there\n"));
+  return 0;
+}
+
 }  // namespace
 
-void AddWitnessCommands(CLI::App& app, Context& ctx) {
+void AddTransparencyCommands(CLI::App& app, Context& ctx) {
+  auto out = std::make_shared<std::string>();
+  CLI::App* mirror = app.add_subcommand(
+      "mirror",
+      "Write the log as C2SP tlog-tiles files into a folder, for a static web "
+      "server.");
+  mirror->add_option("--out", *out, "the mirror folder")->required();
+  mirror->footer(
+      "Verifies every entry first (as audit verify does), then writes the\n"
+      "tiles, entry bundles, log.vkey and, last, the checkpoint. Run it again\n"
+      "(e.g. from a timer) to bring the mirror up to date; full tiles never\n"
+      "change and are kept. docs/running-uurod.md shows an nginx site for it.\n"
+      "Example:\n  uuro --vkey log.vkey mirror --out /srv/uuro-mirror");
+  mirror->callback([&ctx, out] { ctx.exit_code = Mirror(ctx, *out); });
+
   CLI::App* witness = app.add_subcommand(
       "witness", "Run a council witness that cosigns the log's checkpoints.");
   witness->require_subcommand(1);
