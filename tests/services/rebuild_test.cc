@@ -6,8 +6,11 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "clients/ledger_client.h"
 #include "ledger/rocks_log_store.h"
 #include "ledger/status_macros.h"
@@ -113,6 +116,31 @@ TEST_F(RebuildTest, FromAnHttpMirrorGivesTheOriginalStateDigest) {
   // Run again: nothing new to fetch, and it says it holds the whole log.
   auto again = Rebuild(Mirror(), data);
   ASSERT_EQ(again.exit_code, 0) << again.output;
+  ExpectSameAsOriginal(data);
+}
+
+TEST_F(RebuildTest, FromAStaticMirrorUnderAPathPrefix) {
+  // `uuro mirror` writes the tiles as files; a plain file server serves
+  // them under /uuro/, as nginx would.
+  const std::string files = ledger_->dir.Sub("mirror");
+  auto mirrored = RunCommand(
+      {testing::UuroBinary(), "--server", uurod_->address(), "--vkey",
+       ledger_->data + "/log.vkey", "mirror", "--out", files},
+      {"XDG_STATE_HOME=" + ledger_->dir.Sub("state")});
+  ASSERT_EQ(mirrored.exit_code, 0) << mirrored.output;
+  httplib::Server web;
+  ASSERT_TRUE(web.set_mount_point("/uuro", files));
+  const int port = web.bind_to_any_port("127.0.0.1");
+  std::thread serving([&web] { web.listen_after_bind(); });
+  while (!web.is_running()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  const std::string data = ledger_->dir.Sub("rebuilt");
+  auto result =
+      Rebuild(absl::StrCat("http://127.0.0.1:", port, "/uuro/"), data);
+  web.stop();
+  serving.join();
+  ASSERT_EQ(result.exit_code, 0) << result.output;
   ExpectSameAsOriginal(data);
 }
 
