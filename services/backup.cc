@@ -49,7 +49,17 @@ absl::Status WriteSynced(const std::string& path, const std::string& text) {
   return absl::OkStatus();
 }
 
-// Copies the folder `from` to `to` (which must not exist), syncing every file.
+// Makes the names in folder `dir` durable (after creating or renaming).
+absl::Status SyncFolder(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  bool synced = fd >= 0 && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  return synced ? absl::OkStatus()
+                : absl::UnavailableError(absl::StrCat("cannot sync ", dir));
+}
+
+// Copies the folder `from` to `to` (which must not exist), syncing every file
+// and folder.
 absl::Status CopyTreeSynced(const fs::path& from, const fs::path& to) {
   std::error_code ec;
   fs::create_directories(to, ec);
@@ -80,7 +90,7 @@ absl::Status CopyTreeSynced(const fs::path& from, const fs::path& to) {
     return absl::UnavailableError(
         absl::StrCat("cannot list ", from.string(), ": ", ec.message()));
   }
-  return absl::OkStatus();
+  return SyncFolder(to.string());
 }
 
 absl::Status NewFolder(const std::string& path) {
@@ -234,6 +244,7 @@ absl::StatusOr<LedgerFolderInfo> RestoreLedger(const std::string& backup_dir,
   }
   UURO_ASSIGN_OR_RETURN(std::string vkey, ReadText(backup.log_vkey()));
   UURO_RETURN_IF_ERROR(WriteSynced(dir.log_vkey(), vkey));
+  UURO_RETURN_IF_ERROR(SyncFolder(dir.root));
   UURO_ASSIGN_OR_RETURN(LedgerFolderInfo restored, CheckLedgerFolder(dir));
   if (restored.size != info.size || restored.root != info.root) {
     return absl::DataLossError("the restored ledger differs from the backup");

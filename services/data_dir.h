@@ -3,6 +3,7 @@
 //   DIR/db/        the RocksDB ledger (docs/log-format.md)
 //   DIR/log.key    the log signing key, mode 0600; it never leaves DIR
 //   DIR/log.vkey   the log's C2SP verifier key, for anyone to pin
+//   DIR/admin.sock while serving: backups (services/admin_socket.h)
 #ifndef SERVICES_DATA_DIR_H_
 #define SERVICES_DATA_DIR_H_
 

@@ -54,26 +54,15 @@ absl::Status SyncToCheckpoint(client::TileLogReader& reader, LogStore& store,
     TreeFrontier grown = tree;
     for (const Bytes& entry : entries) grown.Append(HashLeaf(entry), nullptr);
     const uint64_t size = grown.size();
-    absl::Status committed;
-    if (size == cp.size) {
-      committed = grown.Root() == cp.root
-                      ? absl::OkStatus()
-                      : absl::InvalidArgumentError("the root differs");
-    } else {
-      auto proof = reader.ConsistencyProof(size, cp);
-      if (!proof.ok() && absl::IsUnavailable(proof.status())) {
-        return proof.status();
-      }
-      committed = proof.ok() ? VerifyConsistency(size, cp.size, *proof,
-                                                 grown.Root(), cp.root)
-                             : proof.status();
-    }
-    if (!committed.ok()) {
+    // Checked before anything of them is stored.
+    absl::Status fits = client::CheckExtends(reader, size, grown.Root(), cp);
+    if (absl::IsUnavailable(fits)) return fits;
+    if (!fits.ok()) {
       return absl::DataLossError(absl::StrCat(
           reader.url(), " serves entries [", begin, ", ", size,
           ") that are not the ones its signed checkpoint of ", cp.size,
-          " entries commits to (", committed.message(),
-          "); nothing of them was kept"));
+          " entries commits to; nothing of them was kept (", fits.message(),
+          ")"));
     }
     fund::StoreStateReader state(store);
     fund::BatchApplier applier(state, begin);
