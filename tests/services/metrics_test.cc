@@ -2,12 +2,16 @@
 // exactly what was sent, and the gauges and histograms are there.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <signal.h>
 
+#include <chrono>
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "clients/ledger_client.h"
+#include "tests/testing/child_process.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
 
@@ -100,6 +104,66 @@ TEST(MetricsTest, ScrapeAfterAwardsCountsExactlyWhatWasSent) {
   EXPECT_EQ(m.count("uuro_rocksdb_live_sst_bytes"), 1u);
   EXPECT_EQ(m.count("uuro_rocksdb_compaction_pending"), 1u);
   EXPECT_EQ(m.count("uuro_rocksdb_pending_compaction_bytes"), 1u);
+}
+
+std::map<std::string, double> Scrape(const std::string& http_address) {
+  httplib::Client http("http://" + http_address);
+  httplib::Result res = http.Get("/metrics");
+  return res && res->status == 200 ? ParseMetrics(res->body)
+                                   : std::map<std::string, double>{};
+}
+
+TEST(MetricsTest, WitnessCosignaturesAndTheirLag) {
+  auto ledger = testing::InitTestLedger();
+  ASSERT_NE(ledger, nullptr);
+  const std::string key_file = ledger->dir.Sub("alice.key");
+  ASSERT_TRUE(SaveSecretKey(ledger->council, key_file).ok());
+  testing::ChildProcess witness({testing::UuroBinary(), "--key", key_file,
+                                 "witness", "serve", "--log-vkey",
+                                 ledger->data + "/log.vkey", "--listen",
+                                 "127.0.0.1:0", "--state",
+                                 ledger->dir.Sub("alice-state"), "--name",
+                                 "council.test/alice"});
+  ASSERT_TRUE(witness.Start("/add-checkpoint").ok()) << witness.Output();
+  std::string url = witness.ValueAfter("listening on ");
+  url = url.substr(0, url.rfind("/add-checkpoint"));
+  testing::UurodProcess uurod(
+      ledger->data, {"--witness", url, "--http-listen", "127.0.0.1:0",
+                     "--rate-limit", "0", "--witness-timeout", "1"});
+  ASSERT_TRUE(uurod.Start().ok()) << uurod.Log();
+  client::LedgerClient client(uurod.Channel());
+  const std::string size_series =
+      R"(uuro_witness_cosigned_tree_size{witness="council.test/alice"})";
+  const std::string lag_series =
+      R"(uuro_witness_lag_entries{witness="council.test/alice"})";
+
+  SecretKey resident = SecretKey::Generate();
+  ASSERT_TRUE(client
+                  .Submit(ledger->steward,
+                          testing::EnrollBody(resident.public_key(), "harbour"))
+                  .ok());
+  std::map<std::string, double> m;
+  for (int i = 0; i < 1000; ++i) {
+    m = Scrape(uurod.http_address());
+    if (m[size_series] == 2) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(m[size_series], 2) << uurod.Log();
+  EXPECT_EQ(m[lag_series], 0);
+
+  // The witness goes away; the log goes on without it, and the lag shows.
+  ASSERT_TRUE(witness.Stop(SIGKILL).ok());
+  SecretKey other = SecretKey::Generate();
+  ASSERT_TRUE(client
+                  .Submit(ledger->steward,
+                          testing::EnrollBody(other.public_key(), "harbour"))
+                  .ok());
+  m = Scrape(uurod.http_address());
+  EXPECT_EQ(m["uuro_tree_size"], 3);
+  EXPECT_EQ(m[size_series], 2);
+  EXPECT_EQ(m[lag_series], 1);
+  EXPECT_GE(m[R"(uuro_witness_cosignature_age_seconds{witness="council.test/alice"})"],
+            0);
 }
 
 }  // namespace
