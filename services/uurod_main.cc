@@ -164,6 +164,8 @@ int RunServe(const ServeFlags& flags) {
   node_options.sequencer.metrics = &metrics;
   auto node = LedgerNode::Open(DataDir{flags.data}, node_options);
   if (!node.ok()) return Fail(node.status());
+  // Before listening: once uurod says it listens, backups work too.
+  OpsServing ops = StartOpsServing(**node, flags.data);
   auto pusher = StartWitnesses(**node, flags);
   if (!pusher.ok()) return Fail(pusher.status());
   auto server = GrpcServer::Start(**node, flags.serve);
@@ -183,8 +185,6 @@ int RunServe(const ServeFlags& flags) {
     http = *std::move(started);
     spdlog::info("event=listening http={}", http->address());
   }
-
-  OpsServing ops = StartOpsServing(**node, flags.data);
 
   std::thread waiter([&] {
     int received = 0;
