@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <future>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,13 @@ namespace uuro::client {
 namespace {
 
 using Page = std::vector<std::string>;
+
+// A page of entries with each one decoded and its signature checked (or why
+// not), in the page's order.
+struct CheckedPage {
+  Page entries;
+  std::vector<absl::StatusOr<fund::DecodedEntry>> decoded;
+};
 
 // Entries [start, end) as the server sends them (fewer is fine, none is not).
 absl::StatusOr<Page> FetchPage(LedgerClient& client, uint64_t start,
@@ -41,6 +49,36 @@ absl::StatusOr<Page> FetchPage(LedgerClient& client, uint64_t start,
   }
   return Page(std::make_move_iterator(response.mutable_entries()->begin()),
               std::make_move_iterator(response.mutable_entries()->end()));
+}
+
+// Decodes and verifies every entry of `page` on `workers` threads (this one
+// among them): signature checks are most of a replay's work and need no
+// state, so they run on every core while entries are applied in order.
+CheckedPage CheckPage(Page page, unsigned workers) {
+  CheckedPage out;
+  out.decoded.resize(page.size(), absl::InternalError("not decoded"));
+  auto decode = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      out.decoded[i] = fund::DecodeEntry(AsBytes(page[i]));
+    }
+  };
+  const size_t share = (page.size() + workers - 1) / std::max(workers, 1u);
+  std::vector<std::future<void>> others;
+  for (size_t begin = share; begin < page.size(); begin += share) {
+    others.push_back(std::async(std::launch::async, decode, begin,
+                                std::min(page.size(), begin + share)));
+  }
+  decode(0, std::min(page.size(), share));
+  for (auto& f : others) f.get();
+  out.entries = std::move(page);
+  return out;
+}
+
+absl::StatusOr<CheckedPage> FetchAndCheckPage(LedgerClient& client,
+                                              uint64_t start, uint64_t end,
+                                              unsigned workers) {
+  UURO_ASSIGN_OR_RETURN(Page page, FetchPage(client, start, end));
+  return CheckPage(std::move(page), workers);
 }
 
 absl::StatusOr<std::vector<Hash>> FetchInclusionProof(LedgerClient& client,
@@ -122,21 +160,28 @@ absl::Status LogReplica::CatchUp(LedgerClient& client, const Checkpoint& cp,
     applier = std::make_unique<fund::BatchApplier>(committed, store_->size());
     return absl::OkStatus();
   };
-  // The next page downloads while this one replays: the network and the
-  // server's reads overlap with the signature checks here.
-  auto fetch = [&client, end](uint64_t start) {
-    return std::async(std::launch::async, FetchPage, std::ref(client), start,
-                      std::min(end, start + kEntriesPerPage));
+  // The next page downloads and has its signatures checked on every core
+  // while this one is applied: only the fund rules run in order.
+  const unsigned workers = std::max(1u, std::thread::hardware_concurrency());
+  auto fetch = [&client, end, workers](uint64_t start) {
+    return std::async(std::launch::async, FetchAndCheckPage, std::ref(client),
+                      start, std::min(end, start + kEntriesPerPage), workers);
   };
-  std::future<absl::StatusOr<Page>> pending;
+  std::future<absl::StatusOr<CheckedPage>> pending;
   if (next < end) pending = fetch(next);
   while (next < end) {
-    absl::StatusOr<Page> page = pending.get();
+    absl::StatusOr<CheckedPage> page = pending.get();
     if (!page.ok()) return page.status();
-    if (next + page->size() < end) pending = fetch(next + page->size());
-    for (const std::string& entry : *page) {
-      absl::Status status = applier->ApplyEntry(AsBytes(entry));
-      if (!status.ok()) return ExplainRefusal(client, cp, next, entry, status);
+    if (next + page->entries.size() < end) {
+      pending = fetch(next + page->entries.size());
+    }
+    for (size_t i = 0; i < page->entries.size(); ++i) {
+      const auto& decoded = page->decoded[i];
+      absl::Status status =
+          decoded.ok() ? applier->ApplyEntry(*decoded) : decoded.status();
+      if (!status.ok()) {
+        return ExplainRefusal(client, cp, next, page->entries[i], status);
+      }
       ++next;
       if (next - store_->size() >= commit_entries_)
         UURO_RETURN_IF_ERROR(commit());
