@@ -6,6 +6,8 @@
 //   uuro-bench awards --server ADDR --pid PID --steward-key F [--steward-key F]
 //   uuro-bench growth --server ADDR --pid PID --steward-key F --sizes 10000,...
 #include <CLI/CLI.hpp>
+#include <time.h>
+
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -63,8 +65,16 @@ int VerifyRate(double seconds) {
   body.mutable_award()->set_amount(1);
   const std::string bytes = body.SerializeAsString();
   const Signature sig = key.Sign(fund::kTxContext, AsBytes(bytes));
+  // Per second of this thread's CPU time: what one core does when it gets
+  // to run, even if other work on the machine takes turns with it.
+  auto cpu_now = [] {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+  };
   uint64_t n = 0;
   const auto start = Clock::now();
+  const double cpu_start = cpu_now();
   while (Seconds(start) < seconds) {
     for (int i = 0; i < 100; ++i) {
       if (!VerifySignature(key.public_key(), fund::kTxContext, AsBytes(bytes), sig)) {
@@ -73,7 +83,8 @@ int VerifyRate(double seconds) {
     }
     n += 100;
   }
-  std::printf("verify_rate_per_core %.0f\n", static_cast<double>(n) / Seconds(start));
+  std::printf("%.0f %.0f\n", static_cast<double>(n) / (cpu_now() - cpu_start),
+              static_cast<double>(n) / Seconds(start));
   return 0;
 }
 
@@ -278,7 +289,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   Flags flags;
   double verify_seconds = 2;
-  CLI::App* rate = app.add_subcommand("verify-rate", "Ed25519 verifications per second on one core.");
+  CLI::App* rate = app.add_subcommand("verify-rate", "Ed25519 verifications per CPU second and per wall second on one core.");
   rate->add_option("--seconds", verify_seconds)->capture_default_str();
   auto common = [&](CLI::App* cmd) {
     cmd->add_option("--server", flags.server, "uurod address")->required();

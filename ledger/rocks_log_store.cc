@@ -1,6 +1,9 @@
 #include "ledger/rocks_log_store.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
 #include <rocksdb/options.h>
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
@@ -11,6 +14,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "ledger/fifo_cache.h"
 #include "ledger/status_macros.h"
 #include "ledger/store_keys.h"
 
@@ -38,11 +42,39 @@ absl::Status FromRocks(const rocksdb::Status& s, const std::string& what) {
   return absl::InternalError(msg);
 }
 
-rocksdb::Options BaseOptions() {
+// Memory stays bounded whatever the size of the log: memtables of all
+// column families share one budget, and table blocks, indexes and filters
+// live in one LRU cache of fixed size. Bloom filters answer most reads of
+// absent state keys (a resident's first award) without touching a file.
+constexpr size_t kMemtableBudget = 64 << 20;
+constexpr size_t kBlockCacheSize = 32 << 20;
+// Recent tree nodes and entries kept decoded in memory (a few MB): more than
+// the largest commit, so every receipt of a batch finds its entry and proof.
+constexpr size_t kCachedNodes = 1 << 16;
+constexpr size_t kCachedEntries = 1 << 13;
+
+uint64_t NodeCacheKey(NodeId id) {
+  return (uint64_t{id.level} << 56) | id.index;
+}
+
+rocksdb::Options BaseOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::Options options;
   options.IncreaseParallelism(2);
-  options.OptimizeLevelStyleCompaction();
+  options.max_background_jobs = 2;
   options.keep_log_file_num = 4;
+  options.db_write_buffer_size = kMemtableBudget;
+  options.write_buffer_size = 16 << 20;
+  options.max_write_buffer_number = 3;
+  options.level_compaction_dynamic_level_bytes = true;
+  options.max_bytes_for_level_base = 256 << 20;
+  options.target_file_size_base = 32 << 20;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.format_version = 5;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return options;
 }
 
@@ -80,7 +112,7 @@ class RocksLogStore final : public LogStore {
       const override;
 
  private:
-  RocksLogStore() = default;
+  RocksLogStore() : nodes_cache_(kCachedNodes), entries_cache_(kCachedEntries) {}
   absl::Status Initialize();  // Writes the meta records of an empty ledger.
   absl::Status Check(const std::string& dir);  // Loads and verifies the tree.
   absl::StatusOr<std::optional<std::string>> GetMeta(const char* key) const;
@@ -99,6 +131,9 @@ class RocksLogStore final : public LogStore {
   TreeFrontier frontier_ ABSL_GUARDED_BY(mu_);
   Hash root_ ABSL_GUARDED_BY(mu_) = EmptyTreeRoot();
   std::string checkpoint_ ABSL_GUARDED_BY(mu_);
+  // Committed nodes and entries only: filled after a commit or a read.
+  mutable FifoCache<Hash> nodes_cache_;  // Reads fill it too.
+  FifoCache<Bytes> entries_cache_;
 };
 
 absl::StatusOr<std::unique_ptr<LogStore>> RocksLogStore::Open(
@@ -123,12 +158,13 @@ absl::StatusOr<std::unique_ptr<LogStore>> RocksLogStore::Open(
     return absl::NotFoundError(absl::StrCat("no ledger in ", dir));
   }
 
-  rocksdb::DBOptions db_options(BaseOptions());
+  const auto cache = rocksdb::NewLRUCache(kBlockCacheSize);
+  rocksdb::DBOptions db_options(BaseOptions(cache));
   db_options.create_if_missing = create;
   db_options.create_missing_column_families = create;
   db_options.error_if_exists = create;
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  rocksdb::ColumnFamilyOptions cf_options(BaseOptions());
+  rocksdb::ColumnFamilyOptions cf_options(BaseOptions(cache));
   for (const char* name : {rocksdb::kDefaultColumnFamilyName.c_str(),
                            sk::kEntries, sk::kNodes, sk::kMeta, sk::kState}) {
     families.emplace_back(name, cf_options);
@@ -258,10 +294,14 @@ absl::Status RocksLogStore::Append(const AppendBatch& batch,
     frontier = frontier_;
   }
   rocksdb::WriteBatch wb;
+  const uint64_t first = frontier.size();
+  std::vector<std::pair<NodeId, Hash>> nodes;
+  nodes.reserve(batch.entries.size() * 2);
   for (const Bytes& entry : batch.entries) {
     wb.Put(entries_, sk::EntryKey(frontier.size()), ToSlice(entry));
     frontier.Append(HashLeaf(entry), [&](NodeId id, const Hash& hash) {
       wb.Put(nodes_, sk::NodeKey(id), ToSlice(hash));
+      nodes.emplace_back(id, hash);
     });
   }
   for (const StateWrite& write : batch.state) {
@@ -283,6 +323,11 @@ absl::Status RocksLogStore::Append(const AppendBatch& batch,
   wo.sync = true;
   UURO_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "cannot commit"));
 
+  // Durable now: readers may see it, from the caches first.
+  for (const auto& [id, hash] : nodes) nodes_cache_.Put(NodeCacheKey(id), hash);
+  for (size_t i = 0; i < batch.entries.size(); ++i) {
+    entries_cache_.Put(first + i, batch.entries[i]);
+  }
   absl::MutexLock lock(&mu_);
   frontier_ = std::move(frontier);
   root_ = root;
@@ -295,6 +340,7 @@ absl::StatusOr<Bytes> RocksLogStore::ReadEntry(uint64_t index) const {
     return absl::NotFoundError(absl::StrCat("no entry ", index, "; the log has ",
                                             size(), " entries"));
   }
+  if (auto cached = entries_cache_.Get(index)) return *std::move(cached);
   std::string value;
   UURO_RETURN_IF_ERROR(FromRocks(
       db_->Get(rocksdb::ReadOptions(), entries_, sk::EntryKey(index), &value),
@@ -327,6 +373,7 @@ absl::StatusOr<std::vector<Bytes>> RocksLogStore::ReadEntries(
 }
 
 absl::StatusOr<Hash> RocksLogStore::ReadNode(NodeId id) const {
+  if (auto cached = nodes_cache_.Get(NodeCacheKey(id))) return *cached;
   std::string value;
   rocksdb::Status s =
       db_->Get(rocksdb::ReadOptions(), nodes_, sk::NodeKey(id), &value);
@@ -340,6 +387,7 @@ absl::StatusOr<Hash> RocksLogStore::ReadNode(NodeId id) const {
   }
   Hash hash;
   std::copy(value.begin(), value.end(), hash.begin());
+  nodes_cache_.Put(NodeCacheKey(id), hash);
   return hash;
 }
 
