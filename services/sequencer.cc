@@ -24,7 +24,8 @@ Sequencer::Sequencer(LogStore& store, const NoteSigner& signer,
     : store_(store),
       signer_(signer),
       origin_(std::move(origin)),
-      options_(options) {
+      options_(options),
+      committed_(store, options.cached_records) {
   auto stored = ParseOwnCheckpoint(store_.checkpoint());
   checkpoint_ = std::make_shared<const SignedCheckpoint>(
       stored.ok() ? *stored : SignedCheckpoint{"", store_.size(), store_.root()});
@@ -102,9 +103,8 @@ uint64_t Sequencer::NextTime() {
 }
 
 void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
-  fund::StoreStateReader committed(store_);
   const uint64_t first_new = store_.size();
-  fund::BatchApplier applier(committed, first_new);
+  fund::BatchApplier applier(committed_, first_new);
   std::vector<absl::StatusOr<fund::ApplyResult>> results;
   results.reserve(batch.size());
   const uint64_t saved_time = last_time_ms_;
@@ -113,9 +113,11 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
   }
   absl::Status commit = absl::OkStatus();
   std::shared_ptr<const SignedCheckpoint> signed_checkpoint;
+  AppendBatch appended;
   if (applier.next_index() > first_new) {
+    appended = applier.TakeBatch();
     commit = store_.Append(
-        applier.TakeBatch(),
+        appended,
         [&](uint64_t size, const Hash& root) -> absl::StatusOr<std::string> {
           UURO_ASSIGN_OR_RETURN(
               std::string note,
@@ -134,6 +136,7 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
       if (result.ok() && result->index >= first_new) result = failed;
     }
   } else if (signed_checkpoint) {
+    committed_.Committed(appended.state);
     CommitListener listener;
     {
       absl::MutexLock lock(&mu_);

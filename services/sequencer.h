@@ -21,6 +21,7 @@
 #include "ledger/fund/batch_applier.h"
 #include "ledger/log_store.h"
 #include "ledger/note.h"
+#include "services/committed_state.h"
 
 namespace uuro::server {
 
@@ -36,6 +37,7 @@ class Sequencer {
   struct Options {
     size_t max_batch = 2048;   // Transactions per commit at most.
     size_t max_queue = 20000;  // Waiting beyond this: RESOURCE_EXHAUSTED.
+    size_t cached_records = 1 << 16;  // State records kept in memory.
   };
   // Called after every commit, on the sequencer thread.
   using CommitListener = std::function<void(const SignedCheckpoint&)>;
@@ -83,6 +85,7 @@ class Sequencer {
 
   // Only the sequencer thread touches these.
   uint64_t last_time_ms_ = 0;
+  CommittedState committed_;
 
   std::thread thread_;  // Last: starts after everything above exists.
 };
