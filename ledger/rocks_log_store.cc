@@ -46,8 +46,10 @@ absl::Status FromRocks(const rocksdb::Status& s, const std::string& what) {
 // column families share one budget, and table blocks, indexes and filters
 // live in one LRU cache of fixed size. Bloom filters answer most reads of
 // absent state keys (a resident's first award) without touching a file.
+// Nothing is compressed: tree nodes are hashes and entries mostly keys and
+// signatures, so compression would cost CPU on every read for little space.
 constexpr size_t kMemtableBudget = 64 << 20;
-constexpr size_t kBlockCacheSize = 32 << 20;
+constexpr size_t kBlockCacheSize = 64 << 20;
 // Recent tree nodes and entries kept decoded in memory (a few MB): more than
 // the largest commit, so every receipt of a batch finds its entry and proof.
 constexpr size_t kCachedNodes = 1 << 16;
@@ -68,6 +70,7 @@ rocksdb::Options BaseOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
   options.level_compaction_dynamic_level_bytes = true;
   options.max_bytes_for_level_base = 256 << 20;
   options.target_file_size_base = 32 << 20;
+  options.compression = rocksdb::kNoCompression;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
   table.cache_index_and_filter_blocks = true;
