@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "clients/checkpoint_store.h"
 #include "ledger/fund/batch_applier.h"
+#include "ledger/fund/cached_state.h"
 #include "ledger/merkle.h"
 #include "ledger/rocks_log_store.h"
 #include "ledger/status_macros.h"
@@ -18,6 +19,9 @@ namespace uuro::client {
 namespace {
 
 using Page = std::vector<std::string>;
+
+// State records the replay keeps in memory between commits.
+constexpr size_t kCachedRecords = 1 << 16;
 
 // A page of entries with each one decoded and its signature checked (or why
 // not), in the page's order.
@@ -125,7 +129,8 @@ absl::StatusOr<std::unique_ptr<LogReplica>> LogReplica::Create(
     return absl::FailedPreconditionError(
         absl::StrCat("cannot create a scratch folder in ", base));
   }
-  auto store = CreateRocksLogStore(pattern + "/db");
+  // A crash leaves nothing to recover: the folder is removed either way.
+  auto store = CreateRocksLogStore(pattern + "/db", Durability::kScratch);
   if (!store.ok()) {
     std::filesystem::remove_all(pattern, ec);
     return store.status();
@@ -153,10 +158,13 @@ absl::Status LogReplica::CatchUp(LedgerClient& client, const Checkpoint& cp,
   if (end < next) {
     return absl::InvalidArgumentError("the checkpoint is behind the replica");
   }
-  fund::StoreStateReader committed(*store_);
+  // Only this replay writes to the store while it runs.
+  fund::CachedState committed(*store_, kCachedRecords);
   auto applier = std::make_unique<fund::BatchApplier>(committed, next);
   auto commit = [&]() -> absl::Status {
-    UURO_RETURN_IF_ERROR(store_->Append(applier->TakeBatch(), nullptr));
+    AppendBatch batch = applier->TakeBatch();
+    UURO_RETURN_IF_ERROR(store_->Append(batch, nullptr));
+    committed.Committed(batch.state);
     applier = std::make_unique<fund::BatchApplier>(committed, store_->size());
     return absl::OkStatus();
   };

@@ -84,7 +84,8 @@ rocksdb::Options BaseOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
 class RocksLogStore final : public LogStore {
  public:
   static absl::StatusOr<std::unique_ptr<LogStore>> Open(const std::string& dir,
-                                                        bool create);
+                                                        bool create,
+                                                        Durability durability);
   ~RocksLogStore() override;
 
   uint64_t size() const override {
@@ -115,11 +116,15 @@ class RocksLogStore final : public LogStore {
       const override;
 
  private:
-  RocksLogStore() : nodes_cache_(kCachedNodes), entries_cache_(kCachedEntries) {}
+  explicit RocksLogStore(Durability durability)
+      : durability_(durability),
+        nodes_cache_(kCachedNodes),
+        entries_cache_(kCachedEntries) {}
   absl::Status Initialize();  // Writes the meta records of an empty ledger.
   absl::Status Check(const std::string& dir);  // Loads and verifies the tree.
   absl::StatusOr<std::optional<std::string>> GetMeta(const char* key) const;
 
+  const Durability durability_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // Owned; freed first.
   rocksdb::ColumnFamilyHandle* entries_ = nullptr;
@@ -140,7 +145,7 @@ class RocksLogStore final : public LogStore {
 };
 
 absl::StatusOr<std::unique_ptr<LogStore>> RocksLogStore::Open(
-    const std::string& dir, bool create) {
+    const std::string& dir, bool create, Durability durability) {
   std::error_code ec;
   bool has_db = fs::exists(fs::path(dir) / "CURRENT", ec);
   if (create) {
@@ -181,7 +186,7 @@ absl::StatusOr<std::unique_ptr<LogStore>> RocksLogStore::Open(
     }
   }
 
-  auto store = std::unique_ptr<RocksLogStore>(new RocksLogStore());
+  auto store = std::unique_ptr<RocksLogStore>(new RocksLogStore(durability));
   rocksdb::DB* db = nullptr;
   rocksdb::Status s =
       rocksdb::DB::Open(db_options, dir, families, &store->handles_, &db);
@@ -323,7 +328,8 @@ absl::Status RocksLogStore::Append(const AppendBatch& batch,
     if (!checkpoint.empty()) wb.Put(meta_, sk::kCheckpointKey, checkpoint);
   }
   rocksdb::WriteOptions wo;
-  wo.sync = true;
+  wo.sync = durability_ == Durability::kSynced;
+  wo.disableWAL = durability_ == Durability::kScratch;
   UURO_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "cannot commit"));
 
   // Durable now: readers may see it, from the caches first.
@@ -426,13 +432,13 @@ absl::Status RocksLogStore::ScanState(
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<LogStore>> CreateRocksLogStore(
-    const std::string& dir) {
-  return RocksLogStore::Open(dir, /*create=*/true);
+    const std::string& dir, Durability durability) {
+  return RocksLogStore::Open(dir, /*create=*/true, durability);
 }
 
 absl::StatusOr<std::unique_ptr<LogStore>> OpenRocksLogStore(
     const std::string& dir) {
-  return RocksLogStore::Open(dir, /*create=*/false);
+  return RocksLogStore::Open(dir, /*create=*/false, Durability::kSynced);
 }
 
 }  // namespace uuro

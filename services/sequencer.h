@@ -19,9 +19,9 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "ledger/fund/batch_applier.h"
+#include "ledger/fund/cached_state.h"
 #include "ledger/log_store.h"
 #include "ledger/note.h"
-#include "services/committed_state.h"
 
 namespace uuro::server {
 
@@ -85,7 +85,7 @@ class Sequencer {
 
   // Only the sequencer thread touches these.
   uint64_t last_time_ms_ = 0;
-  CommittedState committed_;
+  fund::CachedState committed_;
 
   std::thread thread_;  // Last: starts after everything above exists.
 };

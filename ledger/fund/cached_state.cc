@@ -1,11 +1,11 @@
-#include "services/committed_state.h"
+#include "ledger/fund/cached_state.h"
 
-namespace uuro::server {
+namespace uuro::fund {
 
-CommittedState::CommittedState(const LogStore& store, size_t capacity)
+CachedState::CachedState(const LogStore& store, size_t capacity)
     : store_(store), capacity_(capacity) {}
 
-absl::StatusOr<std::optional<Bytes>> CommittedState::Get(
+absl::StatusOr<std::optional<Bytes>> CachedState::Get(
     std::string_view key) const {
   // std::unordered_map<std::string> has no heterogeneous lookup in C++20.
   std::string k(key);
@@ -15,12 +15,12 @@ absl::StatusOr<std::optional<Bytes>> CommittedState::Get(
   return value;
 }
 
-absl::StatusOr<std::map<std::string, Bytes>> CommittedState::Scan(
+absl::StatusOr<std::map<std::string, Bytes>> CachedState::Scan(
     std::string_view prefix) const {
   return store_.Scan(prefix);
 }
 
-void CommittedState::Committed(const std::vector<StateWrite>& writes) {
+void CachedState::Committed(const std::vector<StateWrite>& writes) {
   for (const StateWrite& write : writes) {
     if (auto it = values_.find(write.key); it != values_.end()) {
       it->second = write.value;
@@ -30,7 +30,7 @@ void CommittedState::Committed(const std::vector<StateWrite>& writes) {
   }
 }
 
-void CommittedState::Remember(const std::string& key,
+void CachedState::Remember(const std::string& key,
                               std::optional<Bytes> value) const {
   if (!values_.emplace(key, std::move(value)).second) return;
   order_.push_back(key);
@@ -40,4 +40,4 @@ void CommittedState::Remember(const std::string& key,
   }
 }
 
-}  // namespace uuro::server
+}  // namespace uuro::fund
