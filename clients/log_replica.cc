@@ -4,17 +4,61 @@
 
 #include <filesystem>
 #include <future>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "clients/checkpoint_store.h"
 #include "ledger/fund/batch_applier.h"
+#include "ledger/fund/cached_state.h"
 #include "ledger/merkle.h"
 #include "ledger/rocks_log_store.h"
 #include "ledger/status_macros.h"
 
 namespace uuro::client {
 namespace {
+
+using Page = std::vector<std::string>;
+
+// State records the replay keeps in memory between commits.
+constexpr size_t kCachedRecords = 1 << 16;
+
+// A page of entries with each one decoded and its signature checked (or why
+// not), in the page's order.
+struct CheckedPage {
+  Page entries;
+  std::vector<absl::StatusOr<fund::DecodedEntry>> decoded;
+};
+
+// Decodes and verifies every entry of `page` on `workers` threads (this one
+// among them): signature checks are most of a replay's work and need no
+// state, so they run on every core while entries are applied in order.
+CheckedPage CheckPage(Page page, unsigned workers) {
+  CheckedPage out;
+  out.decoded.resize(page.size(), absl::InternalError("not decoded"));
+  auto decode = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      out.decoded[i] = fund::DecodeEntry(AsBytes(page[i]));
+    }
+  };
+  const size_t share = (page.size() + workers - 1) / std::max(workers, 1u);
+  std::vector<std::future<void>> others;
+  for (size_t begin = share; begin < page.size(); begin += share) {
+    others.push_back(std::async(std::launch::async, decode, begin,
+                                std::min(page.size(), begin + share)));
+  }
+  decode(0, std::min(page.size(), share));
+  for (auto& f : others) f.get();
+  out.entries = std::move(page);
+  return out;
+}
+
+absl::StatusOr<CheckedPage> FetchAndCheckPage(LedgerClient& client,
+                                              uint64_t start, uint64_t end,
+                                              unsigned workers) {
+  UURO_ASSIGN_OR_RETURN(Page page, FetchEntries(client, start, end));
+  return CheckPage(std::move(page), workers);
+}
 
 absl::Status Differs(uint64_t index, std::string_view detail = {}) {
   return absl::DataLossError(absl::StrCat(
@@ -40,7 +84,8 @@ absl::StatusOr<std::unique_ptr<LogReplica>> LogReplica::Create(
     return absl::FailedPreconditionError(
         absl::StrCat("cannot create a scratch folder in ", base));
   }
-  auto store = CreateRocksLogStore(pattern + "/db");
+  // A crash leaves nothing to recover: the folder is removed either way.
+  auto store = CreateRocksLogStore(pattern + "/db", Durability::kScratch);
   if (!store.ok()) {
     std::filesystem::remove_all(pattern, ec);
     return store.status();
@@ -68,28 +113,38 @@ absl::Status LogReplica::CatchUp(LedgerClient& client, const Checkpoint& cp,
   if (end < next) {
     return absl::InvalidArgumentError("the checkpoint is behind the replica");
   }
-  fund::StoreStateReader committed(*store_);
+  // Only this replay writes to the store while it runs.
+  fund::CachedState committed(*store_, kCachedRecords);
   auto applier = std::make_unique<fund::BatchApplier>(committed, next);
   auto commit = [&]() -> absl::Status {
-    UURO_RETURN_IF_ERROR(store_->Append(applier->TakeBatch(), nullptr));
+    AppendBatch batch = applier->TakeBatch();
+    UURO_RETURN_IF_ERROR(store_->Append(batch, nullptr));
+    committed.Committed(batch.state);
     applier = std::make_unique<fund::BatchApplier>(committed, store_->size());
     return absl::OkStatus();
   };
-  // The next page downloads while this one replays: the network and the
-  // server's reads overlap with the signature checks here.
-  auto fetch = [&client, end](uint64_t start) {
-    return std::async(std::launch::async, FetchEntries, std::ref(client), start,
-                      std::min(end, start + kEntriesPerPage));
+  // The next page downloads and has its signatures checked on every core
+  // while this one is applied: only the fund rules run in order.
+  const unsigned workers = std::max(1u, std::thread::hardware_concurrency());
+  auto fetch = [&client, end, workers](uint64_t start) {
+    return std::async(std::launch::async, FetchAndCheckPage, std::ref(client),
+                      start, std::min(end, start + kEntriesPerPage), workers);
   };
-  std::future<absl::StatusOr<std::vector<std::string>>> pending;
+  std::future<absl::StatusOr<CheckedPage>> pending;
   if (next < end) pending = fetch(next);
   while (next < end) {
-    absl::StatusOr<std::vector<std::string>> page = pending.get();
+    absl::StatusOr<CheckedPage> page = pending.get();
     if (!page.ok()) return page.status();
-    if (next + page->size() < end) pending = fetch(next + page->size());
-    for (const std::string& entry : *page) {
-      absl::Status status = applier->ApplyEntry(AsBytes(entry));
-      if (!status.ok()) return ExplainRefusal(client, cp, next, entry, status);
+    if (next + page->entries.size() < end) {
+      pending = fetch(next + page->entries.size());
+    }
+    for (size_t i = 0; i < page->entries.size(); ++i) {
+      const auto& decoded = page->decoded[i];
+      absl::Status status =
+          decoded.ok() ? applier->ApplyEntry(*decoded) : decoded.status();
+      if (!status.ok()) {
+        return ExplainRefusal(client, cp, next, page->entries[i], status);
+      }
       ++next;
       if (next - store_->size() >= commit_entries_)
         UURO_RETURN_IF_ERROR(commit());

@@ -1,6 +1,9 @@
 #include "ledger/rocks_log_store.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
 #include <rocksdb/options.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/utilities/options_util.h>
@@ -12,6 +15,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "ledger/fifo_cache.h"
 #include "ledger/status_macros.h"
 #include "ledger/store_keys.h"
 
@@ -39,18 +43,50 @@ absl::Status FromRocks(const rocksdb::Status& s, const std::string& what) {
   return absl::InternalError(msg);
 }
 
-rocksdb::Options BaseOptions() {
+// Memory stays bounded whatever the size of the log: memtables of all
+// column families share one budget, and table blocks, indexes and filters
+// live in one LRU cache of fixed size. Bloom filters answer most reads of
+// absent state keys (a resident's first award) without touching a file.
+// Nothing is compressed: tree nodes are hashes and entries mostly keys and
+// signatures, so compression would cost CPU on every read for little space.
+constexpr size_t kMemtableBudget = 64 << 20;
+constexpr size_t kBlockCacheSize = 64 << 20;
+// Recent tree nodes and entries kept decoded in memory (a few MB): more than
+// the largest commit, so every receipt of a batch finds its entry and proof.
+constexpr size_t kCachedNodes = 1 << 16;
+constexpr size_t kCachedEntries = 1 << 13;
+
+uint64_t NodeCacheKey(NodeId id) {
+  return (uint64_t{id.level} << 56) | id.index;
+}
+
+rocksdb::Options BaseOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::Options options;
   options.IncreaseParallelism(2);
-  options.OptimizeLevelStyleCompaction();
+  options.max_background_jobs = 2;
   options.keep_log_file_num = 4;
+  options.db_write_buffer_size = kMemtableBudget;
+  options.write_buffer_size = 16 << 20;
+  options.max_write_buffer_number = 3;
+  options.level_compaction_dynamic_level_bytes = true;
+  options.max_bytes_for_level_base = 256 << 20;
+  options.target_file_size_base = 32 << 20;
+  options.compression = rocksdb::kNoCompression;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.format_version = 5;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return options;
 }
 
 class RocksLogStore final : public LogStore {
  public:
   static absl::StatusOr<std::unique_ptr<LogStore>> Open(const std::string& dir,
-                                                        bool create);
+                                                        bool create,
+                                                        Durability durability);
   ~RocksLogStore() override;
 
   uint64_t size() const override {
@@ -84,11 +120,15 @@ class RocksLogStore final : public LogStore {
   RocksFigures Figures() const;
 
  private:
-  RocksLogStore() = default;
+  explicit RocksLogStore(Durability durability)
+      : durability_(durability),
+        nodes_cache_(kCachedNodes),
+        entries_cache_(kCachedEntries) {}
   absl::Status Initialize();  // Writes the meta records of an empty ledger.
   absl::Status Check(const std::string& dir);  // Loads and verifies the tree.
   absl::StatusOr<std::optional<std::string>> GetMeta(const char* key) const;
 
+  const Durability durability_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // Owned; freed first.
   rocksdb::ColumnFamilyHandle* entries_ = nullptr;
@@ -103,10 +143,13 @@ class RocksLogStore final : public LogStore {
   TreeFrontier frontier_ ABSL_GUARDED_BY(mu_);
   Hash root_ ABSL_GUARDED_BY(mu_) = EmptyTreeRoot();
   std::string checkpoint_ ABSL_GUARDED_BY(mu_);
+  // Committed nodes and entries only: filled after a commit or a read.
+  mutable FifoCache<Hash> nodes_cache_;  // Reads fill it too.
+  FifoCache<Bytes> entries_cache_;
 };
 
 absl::StatusOr<std::unique_ptr<LogStore>> RocksLogStore::Open(
-    const std::string& dir, bool create) {
+    const std::string& dir, bool create, Durability durability) {
   std::error_code ec;
   bool has_db = fs::exists(fs::path(dir) / "CURRENT", ec);
   if (create) {
@@ -127,12 +170,13 @@ absl::StatusOr<std::unique_ptr<LogStore>> RocksLogStore::Open(
     return absl::NotFoundError(absl::StrCat("no ledger in ", dir));
   }
 
-  rocksdb::DBOptions db_options(BaseOptions());
+  const auto cache = rocksdb::NewLRUCache(kBlockCacheSize);
+  rocksdb::DBOptions db_options(BaseOptions(cache));
   db_options.create_if_missing = create;
   db_options.create_missing_column_families = create;
   db_options.error_if_exists = create;
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  rocksdb::ColumnFamilyOptions cf_options(BaseOptions());
+  rocksdb::ColumnFamilyOptions cf_options(BaseOptions(cache));
   for (const char* name : {rocksdb::kDefaultColumnFamilyName.c_str(),
                            sk::kEntries, sk::kNodes, sk::kMeta, sk::kState}) {
     families.emplace_back(name, cf_options);
@@ -146,7 +190,7 @@ absl::StatusOr<std::unique_ptr<LogStore>> RocksLogStore::Open(
     }
   }
 
-  auto store = std::unique_ptr<RocksLogStore>(new RocksLogStore());
+  auto store = std::unique_ptr<RocksLogStore>(new RocksLogStore(durability));
   rocksdb::DB* db = nullptr;
   rocksdb::Status s =
       rocksdb::DB::Open(db_options, dir, families, &store->handles_, &db);
@@ -262,10 +306,14 @@ absl::Status RocksLogStore::Append(const AppendBatch& batch,
     frontier = frontier_;
   }
   rocksdb::WriteBatch wb;
+  const uint64_t first = frontier.size();
+  std::vector<std::pair<NodeId, Hash>> nodes;
+  nodes.reserve(batch.entries.size() * 2);
   for (const Bytes& entry : batch.entries) {
     wb.Put(entries_, sk::EntryKey(frontier.size()), ToSlice(entry));
     frontier.Append(HashLeaf(entry), [&](NodeId id, const Hash& hash) {
       wb.Put(nodes_, sk::NodeKey(id), ToSlice(hash));
+      nodes.emplace_back(id, hash);
     });
   }
   for (const StateWrite& write : batch.state) {
@@ -284,9 +332,15 @@ absl::Status RocksLogStore::Append(const AppendBatch& batch,
     if (!checkpoint.empty()) wb.Put(meta_, sk::kCheckpointKey, checkpoint);
   }
   rocksdb::WriteOptions wo;
-  wo.sync = true;
+  wo.sync = durability_ == Durability::kSynced;
+  wo.disableWAL = durability_ == Durability::kScratch;
   UURO_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "cannot commit"));
 
+  // Durable now: readers may see it, from the caches first.
+  for (const auto& [id, hash] : nodes) nodes_cache_.Put(NodeCacheKey(id), hash);
+  for (size_t i = 0; i < batch.entries.size(); ++i) {
+    entries_cache_.Put(first + i, batch.entries[i]);
+  }
   absl::MutexLock lock(&mu_);
   frontier_ = std::move(frontier);
   root_ = root;
@@ -299,6 +353,7 @@ absl::StatusOr<Bytes> RocksLogStore::ReadEntry(uint64_t index) const {
     return absl::NotFoundError(absl::StrCat("no entry ", index, "; the log has ",
                                             size(), " entries"));
   }
+  if (auto cached = entries_cache_.Get(index)) return *std::move(cached);
   std::string value;
   UURO_RETURN_IF_ERROR(FromRocks(
       db_->Get(rocksdb::ReadOptions(), entries_, sk::EntryKey(index), &value),
@@ -331,6 +386,7 @@ absl::StatusOr<std::vector<Bytes>> RocksLogStore::ReadEntries(
 }
 
 absl::StatusOr<Hash> RocksLogStore::ReadNode(NodeId id) const {
+  if (auto cached = nodes_cache_.Get(NodeCacheKey(id))) return *cached;
   std::string value;
   rocksdb::Status s =
       db_->Get(rocksdb::ReadOptions(), nodes_, sk::NodeKey(id), &value);
@@ -344,6 +400,7 @@ absl::StatusOr<Hash> RocksLogStore::ReadNode(NodeId id) const {
   }
   Hash hash;
   std::copy(value.begin(), value.end(), hash.begin());
+  nodes_cache_.Put(NodeCacheKey(id), hash);
   return hash;
 }
 
@@ -427,13 +484,13 @@ absl::StatusOr<RocksFigures> ReadRocksFigures(const LogStore& store) {
 }
 
 absl::StatusOr<std::unique_ptr<LogStore>> CreateRocksLogStore(
-    const std::string& dir) {
-  return RocksLogStore::Open(dir, /*create=*/true);
+    const std::string& dir, Durability durability) {
+  return RocksLogStore::Open(dir, /*create=*/true, durability);
 }
 
 absl::StatusOr<std::unique_ptr<LogStore>> OpenRocksLogStore(
     const std::string& dir) {
-  return RocksLogStore::Open(dir, /*create=*/false);
+  return RocksLogStore::Open(dir, /*create=*/false, Durability::kSynced);
 }
 
 }  // namespace uuro

@@ -10,11 +10,18 @@
 
 namespace uuro {
 
+// Whether a commit survives a crash once Append returns.
+enum class Durability {
+  kSynced,   // Written to the write-ahead log and synced: every ledger.
+  kScratch,  // No write-ahead log, no sync: a copy that is thrown away after
+             // use (a verifier's replay) and is rebuilt if the process dies.
+};
+
 // Creates a new, empty ledger in `dir`, which must not exist or be empty.
 // ALREADY_EXISTS if it holds a ledger, FAILED_PRECONDITION if it holds
 // anything else.
 absl::StatusOr<std::unique_ptr<LogStore>> CreateRocksLogStore(
-    const std::string& dir);
+    const std::string& dir, Durability durability = Durability::kSynced);
 
 // Opens the ledger in `dir` and checks it: the format marker, that the stored
 // tree nodes give the stored root, and that the last entry is the last leaf.

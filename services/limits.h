@@ -14,6 +14,8 @@ inline constexpr uint64_t kMaxEntriesPerCall = 1000;
 inline constexpr size_t kMaxBatchEnvelopes = 1000;
 inline constexpr int kMaxMessageBytes = 4 << 20;
 inline constexpr int kMaxReportsShown = 100;
+// Request threads kept waiting for calls when idle (see server.cc).
+inline constexpr int kMaxIdleRequestThreads = 256;
 
 inline uint32_t PageSize(uint32_t asked) {
   if (asked == 0) return kDefaultPageSize;

@@ -24,7 +24,8 @@ Sequencer::Sequencer(LogStore& store, const NoteSigner& signer,
     : store_(store),
       signer_(signer),
       origin_(std::move(origin)),
-      options_(options) {
+      options_(options),
+      committed_(store, options.cached_records) {
   auto stored = ParseOwnCheckpoint(store_.checkpoint());
   checkpoint_ = std::make_shared<const SignedCheckpoint>(
       stored.ok() ? *stored : SignedCheckpoint{"", store_.size(), store_.root()});
@@ -105,9 +106,8 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
   using Clock = std::chrono::steady_clock;
   const Clock::time_point began = Clock::now();
   Clock::time_point append_began = began;
-  fund::StoreStateReader committed(store_);
   const uint64_t first_new = store_.size();
-  fund::BatchApplier applier(committed, first_new);
+  fund::BatchApplier applier(committed_, first_new);
   std::vector<absl::StatusOr<fund::ApplyResult>> results;
   results.reserve(batch.size());
   const uint64_t saved_time = last_time_ms_;
@@ -117,10 +117,12 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
   absl::Status commit = absl::OkStatus();
   std::shared_ptr<const SignedCheckpoint> signed_checkpoint;
   const size_t new_entries = applier.next_index() - first_new;
+  AppendBatch appended;
   if (applier.next_index() > first_new) {
     append_began = Clock::now();
+    appended = applier.TakeBatch();
     commit = store_.Append(
-        applier.TakeBatch(),
+        appended,
         [&](uint64_t size, const Hash& root) -> absl::StatusOr<std::string> {
           UURO_ASSIGN_OR_RETURN(
               std::string note,
@@ -146,6 +148,7 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
         std::chrono::duration<double>(end - append_began).count());
   }
   if (commit.ok() && signed_checkpoint) {
+    committed_.Committed(appended.state);
     CommitListener listener;
     {
       absl::MutexLock lock(&mu_);

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "ledger/fund/batch_applier.h"
+#include "ledger/fund/cached_state.h"
 #include "ledger/log_store.h"
 #include "ledger/note.h"
 #include "services/metrics.h"
@@ -38,6 +39,7 @@ class Sequencer {
     size_t max_batch = 2048;   // Transactions per commit at most.
     size_t max_queue = 20000;  // Waiting beyond this: RESOURCE_EXHAUSTED.
     ServerMetrics* metrics = nullptr;  // Not owned; may be null.
+    size_t cached_records = 1 << 16;  // State records kept in memory.
   };
   // Called after every commit, on the sequencer thread.
   using CommitListener = std::function<void(const SignedCheckpoint&)>;
@@ -90,6 +92,7 @@ class Sequencer {
 
   // Only the sequencer thread touches these.
   uint64_t last_time_ms_ = 0;
+  fund::CachedState committed_;
 
   std::thread thread_;  // Last: starts after everything above exists.
 };

@@ -57,6 +57,13 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, 5 * 60 * 1000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60 * 1000);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 256);
+  // A submission holds its request thread until its batch is durable, so
+  // many threads wait at once. gRPC's defaults (at most 2 idle pollers) make
+  // each finished call end its thread and each new call start one; keeping
+  // idle threads around saves a thread start and stop per call.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 2);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                              kMaxIdleRequestThreads);
   builder.RegisterService(&server->ledger_);
   builder.RegisterService(&server->transparency_);
   builder.RegisterService(&server->audit_);

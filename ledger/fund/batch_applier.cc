@@ -137,21 +137,30 @@ absl::StatusOr<ApplyResult> BatchApplier::Apply(const VerifiedTx& tx,
   return ApplyResult{next_index_++, /*duplicate=*/false};
 }
 
-absl::Status BatchApplier::ApplyEntry(ByteView bytes) {
+absl::StatusOr<DecodedEntry> DecodeEntry(ByteView bytes) {
   v1::LogEntry entry;
   if (!entry.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return absl::InvalidArgumentError("the entry does not decode");
-  }
-  if (entry.index() != next_index_) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the entry says it is index ", entry.index(), ", not ", next_index_));
   }
   // Only one encoding of an entry is valid, so a leaf hash pins its meaning.
   if (entry.SerializeAsString() != AsString(bytes)) {
     return absl::InvalidArgumentError("the entry is not canonically encoded");
   }
   UURO_ASSIGN_OR_RETURN(VerifiedTx tx, DecodeEnvelope(AsBytes(entry.envelope())));
-  UURO_ASSIGN_OR_RETURN(ApplyResult result, Apply(tx, entry.time_ms()));
+  return DecodedEntry{entry.index(), entry.time_ms(), std::move(tx)};
+}
+
+absl::Status BatchApplier::ApplyEntry(ByteView bytes) {
+  UURO_ASSIGN_OR_RETURN(DecodedEntry entry, DecodeEntry(bytes));
+  return ApplyEntry(entry);
+}
+
+absl::Status BatchApplier::ApplyEntry(const DecodedEntry& entry) {
+  if (entry.index != next_index_) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the entry says it is index ", entry.index, ", not ", next_index_));
+  }
+  UURO_ASSIGN_OR_RETURN(ApplyResult result, Apply(entry.tx, entry.time_ms));
   if (result.duplicate) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the entry repeats the transaction of entry ", result.index));

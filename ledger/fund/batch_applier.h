@@ -16,6 +16,20 @@ struct ApplyResult {
   bool duplicate = false;  // An identical resubmission: nothing new to log.
 };
 
+// A stored entry, decoded, canonically encoded and with its signature
+// checked. Needs no state, so a replay decodes many at once on every core and
+// then applies them in order.
+struct DecodedEntry {
+  uint64_t index = 0;
+  uint64_t time_ms = 0;
+  VerifiedTx tx;
+};
+
+// Decodes `entry` as the sequencer encodes it and verifies its envelope.
+// INVALID_ARGUMENT or UNAUTHENTICATED for an entry no sequencer could have
+// written.
+absl::StatusOr<DecodedEntry> DecodeEntry(ByteView entry);
+
 // Applies transactions one after another on top of the committed state and
 // collects the entries and state changes for one LogStore::Append. Not
 // thread-safe: only the sequencer (or a replay) drives one. `committed` must
@@ -35,6 +49,8 @@ class BatchApplier {
   // encoded as the sequencer encodes it, then applies it. Any refusal means
   // the log is not one the rules produced.
   absl::Status ApplyEntry(ByteView entry);
+  // The same for an entry already decoded with DecodeEntry.
+  absl::Status ApplyEntry(const DecodedEntry& entry);
 
   uint64_t next_index() const { return next_index_; }
   // The state as staged so far, for reads between applies.
