@@ -5,6 +5,8 @@
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
 
+#include <cstdarg>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 
@@ -38,8 +40,26 @@ absl::Status FromRocks(const rocksdb::Status& s, const std::string& what) {
   return absl::InternalError(msg);
 }
 
+// RocksDB's own diagnostics, warnings and worse, to stderr. Its default LOG
+// file is written through a file writer that asserts (in Debian's build)
+// when a write follows a failed one, so a full disk would abort the process
+// instead of failing the commit that ran into it.
+class StderrLogger final : public rocksdb::Logger {
+ public:
+  StderrLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    char line[1024];
+    int n = std::vsnprintf(line, sizeof line, format, ap);
+    if (n < 0) return;
+    std::fprintf(stderr, "rocksdb: %s\n", line);
+  }
+};
+
 rocksdb::Options BaseOptions() {
   rocksdb::Options options;
+  static const auto logger = std::make_shared<StderrLogger>();
+  options.info_log = logger;
   options.IncreaseParallelism(2);
   options.OptimizeLevelStyleCompaction();
   options.keep_log_file_num = 4;
@@ -94,6 +114,7 @@ class RocksLogStore final : public LogStore {
 
   // Serializes appenders; held for a whole commit, never by readers.
   std::mutex append_mu_;
+  bool write_failed_ = false;  // Guarded by append_mu_.
   // Guards the committed view that readers see; held only briefly.
   mutable absl::Mutex mu_;
   TreeFrontier frontier_ ABSL_GUARDED_BY(mu_);
@@ -252,6 +273,13 @@ absl::Status RocksLogStore::Append(const AppendBatch& batch,
     }
   }
   std::lock_guard<std::mutex> append_lock(append_mu_);
+  if (write_failed_) {
+    // A failed write (disk full, I/O error) leaves RocksDB refusing every
+    // write until it is told to resume; it re-checks the disk when it is.
+    UURO_RETURN_IF_ERROR(
+        FromRocks(db_->Resume(), "the store cannot write again yet"));
+    write_failed_ = false;
+  }
   TreeFrontier frontier;
   {
     absl::MutexLock lock(&mu_);
@@ -281,7 +309,11 @@ absl::Status RocksLogStore::Append(const AppendBatch& batch,
   }
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  UURO_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "cannot commit"));
+  rocksdb::Status written = db_->Write(wo, &wb);
+  if (!written.ok()) {
+    write_failed_ = true;
+    return FromRocks(written, "cannot commit");
+  }
 
   absl::MutexLock lock(&mu_);
   frontier_ = std::move(frontier);

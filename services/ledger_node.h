@@ -3,6 +3,7 @@
 #ifndef SERVICES_LEDGER_NODE_H_
 #define SERVICES_LEDGER_NODE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ class LedgerNode {
     Sequencer::Options sequencer;
     double rate_per_second = 50;  // Per signer; 0 disables the limit.
     double rate_burst = 200;
+    // If set, wraps the opened store (fault-injection tests cut here).
+    std::function<std::unique_ptr<LogStore>(std::unique_ptr<LogStore>)>
+        wrap_store;
   };
 
   // Opens the ledger in `dir` and checks that its log key is the one genesis
