@@ -10,41 +10,12 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "clients/atomic_file.h"
 #include "ledger/merkle.h"
 #include "ledger/status_macros.h"
 
 namespace uuro::client {
 namespace {
-
-absl::Status ErrnoError(std::string_view what, const std::string& path) {
-  int err = errno;
-  std::string message =
-      absl::StrCat(std::string(what), " ", path, ": ", std::strerror(err));
-  if (err == ENOENT) return absl::NotFoundError(message);
-  if (err == EACCES || err == EPERM)
-    return absl::PermissionDeniedError(message);
-  return absl::InternalError(message);
-}
-
-absl::Status WriteAll(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoError("cannot write", path);
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return absl::OkStatus();
-}
-
-// Makes the rename that precedes it durable.
-absl::Status SyncDir(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("cannot open", dir);
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return ErrnoError("cannot sync", dir);
-  return absl::OkStatus();
-}
 
 // A checkpoint opened with the pinned key, as an error that says which one.
 absl::StatusOr<Checkpoint> OpenNamed(std::string_view note,
@@ -123,46 +94,7 @@ absl::Status CheckpointStore::Save(std::string_view origin,
   }
   // Only for this user: it decides what the client trusts.
   ::chmod(dir_.c_str(), 0700);
-  const std::string path = PathFor(origin);
-  std::string temp = path + ".XXXXXX";
-  int fd = ::mkstemp(temp.data());
-  if (fd < 0) return ErrnoError("cannot create a file in", dir_);
-  absl::Status status = WriteAll(fd, note, temp);
-  if (status.ok() && ::fsync(fd) != 0) status = ErrnoError("cannot sync", temp);
-  if (::close(fd) != 0 && status.ok())
-    status = ErrnoError("cannot close", temp);
-  if (status.ok() && ::rename(temp.c_str(), path.c_str()) != 0) {
-    status = ErrnoError("cannot rename to", path);
-  }
-  if (!status.ok()) {
-    ::unlink(temp.c_str());
-    return status;
-  }
-  return SyncDir(dir_);
-}
-
-absl::StatusOr<std::vector<Hash>> FetchConsistencyProof(LedgerClient& client,
-                                                        uint64_t old_size,
-                                                        uint64_t new_size) {
-  grpc::ClientContext context;
-  v1::GetConsistencyProofRequest request;
-  request.set_old_size(old_size);
-  request.set_new_size(new_size);
-  v1::ProofResponse response;
-  UURO_RETURN_IF_ERROR(FromGrpc(
-      client.transparency().GetConsistencyProof(&context, request, &response)));
-  std::vector<Hash> proof;
-  proof.reserve(response.hashes_size());
-  for (const std::string& h : response.hashes()) {
-    if (h.size() != kHashSize) {
-      return absl::DataLossError(
-          absl::StrCat("the server's consistency proof from ", old_size, " to ",
-                       new_size, " holds a hash of ", h.size(), " bytes"));
-    }
-    Hash& hash = proof.emplace_back();
-    std::copy(h.begin(), h.end(), hash.begin());
-  }
-  return proof;
+  return WriteFileAtomically(PathFor(origin), note);
 }
 
 absl::Status AdvanceTrustedCheckpoint(LedgerClient& client,

@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "clients/ledger_client.h"
+#include "clients/log_fetch.h"
 #include "ledger/bytes.h"
 #include "ledger/checkpoint.h"
 #include "ledger/note.h"
@@ -49,11 +50,6 @@ class CheckpointStore {
  private:
   std::string dir_;
 };
-
-// Transparency.GetConsistencyProof from `old_size` to `new_size` (both set).
-absl::StatusOr<std::vector<Hash>> FetchConsistencyProof(LedgerClient& client,
-                                                        uint64_t old_size,
-                                                        uint64_t new_size);
 
 // Called by every client command that sees a new checkpoint `new_note`.
 // Opens it with the pinned `log_key` (the origin is the key's name, as uurod

@@ -96,11 +96,14 @@ absl::StatusOr<v1::Receipt> LedgerClient::SubmitEnvelope(const Bytes& envelope) 
   return receipt;
 }
 
-absl::StatusOr<v1::CheckpointResponse> LedgerClient::Checkpoint() {
+absl::StatusOr<v1::CheckpointResponse> LedgerClient::Checkpoint(
+    bool cosigned) {
   grpc::ClientContext context;
+  v1::GetCheckpointRequest request;
+  request.set_cosigned(cosigned);
   v1::CheckpointResponse response;
-  UURO_RETURN_IF_ERROR(FromGrpc(transparency_->GetCheckpoint(
-      &context, v1::GetCheckpointRequest(), &response)));
+  UURO_RETURN_IF_ERROR(FromGrpc(
+      transparency_->GetCheckpoint(&context, request, &response)));
   return response;
 }
 

@@ -45,7 +45,9 @@ class LedgerClient {
   // Sends an already signed envelope as it is.
   absl::StatusOr<v1::Receipt> SubmitEnvelope(const Bytes& envelope);
 
-  absl::StatusOr<v1::CheckpointResponse> Checkpoint();
+  // The latest checkpoint; with `cosigned`, the newest one that witnesses
+  // cosigned (UNAVAILABLE if none has).
+  absl::StatusOr<v1::CheckpointResponse> Checkpoint(bool cosigned = false);
 
  private:
   absl::StatusOr<uint64_t> NextNonce(const PublicKey& key);

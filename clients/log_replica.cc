@@ -16,53 +16,6 @@
 namespace uuro::client {
 namespace {
 
-using Page = std::vector<std::string>;
-
-// Entries [start, end) as the server sends them (fewer is fine, none is not).
-absl::StatusOr<Page> FetchPage(LedgerClient& client, uint64_t start,
-                               uint64_t end) {
-  grpc::ClientContext context;
-  v1::GetEntriesRequest request;
-  request.set_start(start);
-  request.set_end(end);
-  v1::GetEntriesResponse response;
-  absl::Status status =
-      FromGrpc(client.transparency().GetEntries(&context, request, &response));
-  if (!status.ok()) {
-    return absl::Status(status.code(),
-                        absl::StrCat("cannot get entries from ", start, ": ",
-                                     status.message()));
-  }
-  const uint64_t got = static_cast<uint64_t>(response.entries_size());
-  if (got == 0 || got > end - start) {
-    return absl::DataLossError(absl::StrCat("asked for entries ", start, " to ",
-                                            end - 1, ", the server sent ", got,
-                                            " entries"));
-  }
-  return Page(std::make_move_iterator(response.mutable_entries()->begin()),
-              std::make_move_iterator(response.mutable_entries()->end()));
-}
-
-absl::StatusOr<std::vector<Hash>> FetchInclusionProof(LedgerClient& client,
-                                                      uint64_t index,
-                                                      uint64_t size) {
-  grpc::ClientContext context;
-  v1::GetInclusionProofRequest request;
-  request.set_index(index);
-  request.set_tree_size(size);
-  v1::ProofResponse response;
-  UURO_RETURN_IF_ERROR(FromGrpc(
-      client.transparency().GetInclusionProof(&context, request, &response)));
-  std::vector<Hash> proof;
-  for (const std::string& h : response.hashes()) {
-    if (h.size() != kHashSize) {
-      return absl::DataLossError("an inclusion proof hash is not 32 bytes");
-    }
-    std::copy(h.begin(), h.end(), proof.emplace_back().begin());
-  }
-  return proof;
-}
-
 absl::Status Differs(uint64_t index, std::string_view detail = {}) {
   return absl::DataLossError(absl::StrCat(
       "entry ", index, " differs from the one the checkpoint commits to",
@@ -125,13 +78,13 @@ absl::Status LogReplica::CatchUp(LedgerClient& client, const Checkpoint& cp,
   // The next page downloads while this one replays: the network and the
   // server's reads overlap with the signature checks here.
   auto fetch = [&client, end](uint64_t start) {
-    return std::async(std::launch::async, FetchPage, std::ref(client), start,
+    return std::async(std::launch::async, FetchEntries, std::ref(client), start,
                       std::min(end, start + kEntriesPerPage));
   };
-  std::future<absl::StatusOr<Page>> pending;
+  std::future<absl::StatusOr<std::vector<std::string>>> pending;
   if (next < end) pending = fetch(next);
   while (next < end) {
-    absl::StatusOr<Page> page = pending.get();
+    absl::StatusOr<std::vector<std::string>> page = pending.get();
     if (!page.ok()) return page.status();
     if (next + page->size() < end) pending = fetch(next + page->size());
     for (const std::string& entry : *page) {

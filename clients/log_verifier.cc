@@ -26,8 +26,9 @@ struct SignedCheckpoint {
 };
 
 absl::StatusOr<SignedCheckpoint> FetchCheckpoint(LedgerClient& client,
-                                                 const NoteVerifier& log_key) {
-  auto response = client.Checkpoint();
+                                                 const NoteVerifier& log_key,
+                                                 bool cosigned) {
+  auto response = client.Checkpoint(cosigned);
   if (!response.ok()) {
     return absl::Status(response.status().code(),
                         absl::StrCat("cannot get the latest checkpoint: ",
@@ -154,7 +155,7 @@ absl::StatusOr<VerifyReport> VerifyLog(LedgerClient& client,
       LogReplica::Create(options.scratch_dir, options.commit_entries));
 
   UURO_ASSIGN_OR_RETURN(SignedCheckpoint latest,
-                        FetchCheckpoint(client, log_key));
+                        FetchCheckpoint(client, log_key, options.cosigned));
   UURO_RETURN_IF_ERROR(replica->CatchUp(client, latest.cp, options.progress));
   UURO_RETURN_IF_ERROR(CheckGenesis(replica->store(), log_key));
 
@@ -172,7 +173,7 @@ absl::StatusOr<VerifyReport> VerifyLog(LedgerClient& client,
                        replica->store().size(), " verified; try again"));
     }
     UURO_ASSIGN_OR_RETURN(SignedCheckpoint newer,
-                          FetchCheckpoint(client, log_key));
+                          FetchCheckpoint(client, log_key, options.cosigned));
     if (newer.cp.size < latest.cp.size) {
       return absl::DataLossError(
           absl::StrCat("the server's checkpoint went back from ",

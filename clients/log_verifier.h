@@ -35,6 +35,9 @@ struct VerifyOptions {
   // Called from the calling thread after every page of entries with the
   // entries checked so far and the tree size being checked.
   std::function<void(uint64_t done, uint64_t total)> progress;
+  // Verify the newest checkpoint that witnesses cosigned, rather than the
+  // latest one.
+  bool cosigned = false;
   // Entries replayed per commit of the scratch store.
   uint64_t commit_entries = 4096;
 };

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cassert>
 #include <limits>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "ledger/status_macros.h"
+#include "ledger/text.h"
 
 namespace uuro {
 namespace {
@@ -16,25 +18,14 @@ absl::Status Malformed(std::string_view why) {
       absl::StrCat("malformed checkpoint: ", std::string(why)));
 }
 
-// Decimal ASCII digits with no sign and no leading zero, within 64 bits.
 absl::StatusOr<uint64_t> ParseTreeSize(std::string_view text) {
-  if (text.empty() ||
-      text.find_first_not_of("0123456789") != std::string_view::npos) {
-    return Malformed("tree size is not decimal digits");
+  std::optional<uint64_t> size = ParseCanonicalDecimal(text);
+  if (!size) {
+    return Malformed(
+        "tree size is not a decimal number without leading zeros that fits "
+        "64 bits");
   }
-  if (text.size() > 1 && text[0] == '0') {
-    return Malformed("tree size has a leading zero");
-  }
-  constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
-  uint64_t size = 0;
-  for (char c : text) {
-    uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (size > (kMax - digit) / 10) {
-      return Malformed("tree size does not fit in 64 bits");
-    }
-    size = size * 10 + digit;
-  }
-  return size;
+  return *size;
 }
 
 }  // namespace

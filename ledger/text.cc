@@ -56,4 +56,19 @@ absl::Status CheckCharacters(std::string_view s, bool allow_newline,
   return absl::OkStatus();
 }
 
+std::optional<uint64_t> ParseCanonicalDecimal(std::string_view text) {
+  if (text.empty() || text.size() > 20 ||
+      text.find_first_not_of("0123456789") != std::string_view::npos ||
+      (text.size() > 1 && text[0] == '0')) {
+    return std::nullopt;
+  }
+  uint64_t value = 0;
+  for (char c : text) {
+    uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (value > (UINT64_MAX - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
 }  // namespace uuro

@@ -2,6 +2,8 @@
 #ifndef LEDGER_TEXT_H_
 #define LEDGER_TEXT_H_
 
+#include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "absl/status/status.h"
@@ -21,6 +23,11 @@ bool IsUnicodeSpace(char32_t c);
 // `allow_newline`.
 absl::Status CheckCharacters(std::string_view s, bool allow_newline,
                              std::string_view what);
+
+// `text` as a number if it is ASCII decimal digits with no sign and no
+// leading zero (except "0") that fits 64 bits: the one spelling that
+// checkpoints and the witness protocol accept for a tree size.
+std::optional<uint64_t> ParseCanonicalDecimal(std::string_view text);
 
 }  // namespace uuro
 

@@ -102,6 +102,22 @@ uint64_t TileWidthAt(uint64_t tree_size, uint64_t level, uint64_t index) {
   return std::min(kTileWidth, count - index * kTileWidth);
 }
 
+std::vector<TileAddress> TilesAt(uint64_t tree_size) {
+  std::vector<TileAddress> out;
+  auto add_level = [&](uint64_t level) {
+    for (uint64_t index = 0;; ++index) {
+      uint64_t width = TileWidthAt(tree_size, level, index);
+      if (width == 0) break;
+      out.push_back({level, index, width});
+    }
+  };
+  for (uint64_t level = 0; NodesAtLevel(tree_size, level) > 0; ++level) {
+    add_level(level);
+  }
+  add_level(TileAddress::kEntriesLevel);
+  return out;
+}
+
 absl::StatusOr<Bytes> ReadTile(const LogStore& store, const TileAddress& tile) {
   uint64_t available = TileWidthAt(store.size(), tile.level, tile.index);
   if (tile.width == 0 || tile.width > available) {

@@ -44,6 +44,11 @@ absl::StatusOr<TileAddress> ParseTilePath(std::string_view path);
 // does not exist yet. For entry bundles pass TileAddress::kEntriesLevel.
 uint64_t TileWidthAt(uint64_t tree_size, uint64_t level, uint64_t index);
 
+// Every tile (hash tiles of every level, then entry bundles) that a tree of
+// `tree_size` leaves has, each with its width at that size: what a static
+// mirror of the log must hold.
+std::vector<TileAddress> TilesAt(uint64_t tree_size);
+
 // The bytes of a hash tile or entry bundle, read from `store`. NOT_FOUND if
 // the tile does not exist at the store's size with that width.
 absl::StatusOr<Bytes> ReadTile(const LogStore& store, const TileAddress& tile);

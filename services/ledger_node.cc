@@ -48,6 +48,39 @@ LedgerNode::LedgerNode(std::unique_ptr<LogStore> store, NoteSigner signer,
 
 LedgerNode::~LedgerNode() { sequencer_->Stop(); }
 
+std::shared_ptr<const SignedCheckpoint> LedgerNode::cosigned_checkpoint()
+    const {
+  absl::MutexLock lock(&cosigned_mu_);
+  return cosigned_;
+}
+
+void LedgerNode::set_cosigned_checkpoint(
+    std::shared_ptr<const SignedCheckpoint> cp) {
+  absl::MutexLock lock(&cosigned_mu_);
+  if (cosigned_ == nullptr || cp->size >= cosigned_->size) {
+    cosigned_ = std::move(cp);
+  }
+}
+
+std::shared_ptr<const SignedCheckpoint> LedgerNode::latest_checkpoint()
+    const {
+  auto latest = checkpoint();
+  auto cosigned = cosigned_checkpoint();
+  if (cosigned != nullptr && cosigned->size == latest->size &&
+      cosigned->root == latest->root) {
+    return cosigned;
+  }
+  return latest;
+}
+
+std::shared_ptr<const SignedCheckpoint> LedgerNode::published_checkpoint()
+    const {
+  if (publish_witnessed_) {
+    if (auto cosigned = cosigned_checkpoint()) return cosigned;
+  }
+  return latest_checkpoint();
+}
+
 absl::StatusOr<fund::VerifiedTx> LedgerNode::Admit(ByteView envelope) {
   UURO_ASSIGN_OR_RETURN(fund::VerifiedTx tx, fund::DecodeEnvelope(envelope));
   if (!limiter_.Allow(tx.signer)) {

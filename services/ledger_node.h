@@ -3,12 +3,14 @@
 #ifndef SERVICES_LEDGER_NODE_H_
 #define SERVICES_LEDGER_NODE_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "ledger/fund/state_view.h"
 #include "ledger/log_store.h"
 #include "ledger/note.h"
@@ -51,6 +53,20 @@ class LedgerNode {
   std::shared_ptr<const SignedCheckpoint> checkpoint() const {
     return sequencer_->checkpoint();
   }
+  // The newest checkpoint that witnesses cosigned, with their lines after
+  // the log's signature; null until one did.
+  std::shared_ptr<const SignedCheckpoint> cosigned_checkpoint() const;
+  void set_cosigned_checkpoint(std::shared_ptr<const SignedCheckpoint> cp);
+  // The latest checkpoint, carrying cosignatures if witnesses cosigned
+  // exactly it.
+  std::shared_ptr<const SignedCheckpoint> latest_checkpoint() const;
+  // The checkpoint shown at /checkpoint: latest_checkpoint(), except that
+  // once witnesses are configured (set_publish_witnessed) and one cosigned,
+  // the newest cosigned one, as logs do that publish only witnessed
+  // checkpoints. It lags the log by one witness round at most.
+  std::shared_ptr<const SignedCheckpoint> published_checkpoint() const;
+  void set_publish_witnessed(bool on) { publish_witnessed_ = on; }
+
   const std::string& origin() const { return origin_; }
   const NoteVerifier& verifier() const { return verifier_; }
   Sequencer& sequencer() { return *sequencer_; }
@@ -69,6 +85,10 @@ class LedgerNode {
   NoteVerifier verifier_;
   const std::string origin_;
   RateLimiter limiter_;
+  mutable absl::Mutex cosigned_mu_;
+  std::shared_ptr<const SignedCheckpoint> cosigned_
+      ABSL_GUARDED_BY(cosigned_mu_);
+  std::atomic<bool> publish_witnessed_{false};
   std::unique_ptr<Sequencer> sequencer_;  // Last: stops before the rest goes.
 };
 

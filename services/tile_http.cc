@@ -2,10 +2,8 @@
 
 #include <httplib.h>
 
-#include <chrono>
 #include <string_view>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/note.h"
 #include "ledger/tiles.h"
@@ -50,38 +48,18 @@ void ServeTile(const LedgerNode& node, const httplib::Request& req,
 
 }  // namespace
 
-TileHttpServer::TileHttpServer(const LedgerNode& node)
-    : node_(node), http_(std::make_unique<httplib::Server>()) {}
-
 TileHttpServer::~TileHttpServer() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<TileHttpServer>> TileHttpServer::Start(
     const LedgerNode& node, const std::string& address) {
-  size_t colon = address.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos || colon == 0 ||
-      !absl::SimpleAtoi(absl::string_view(address).substr(colon + 1), &port) ||
-      port < 0 || port > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("bad HTTP listen address \"", address,
-                     "\"; want HOST:PORT"));
-  }
-  std::string host = address.substr(0, colon);
-  // "[::1]:80" names an IPv6 host; the socket API wants it bare.
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-
-  std::unique_ptr<TileHttpServer> server(new TileHttpServer(node));
-  httplib::Server& http = *server->http_;
+  auto server = std::make_unique<httplib::Server>();
+  httplib::Server& http = *server;
   const LedgerNode* n = &node;
-  // Headers and body go out in separate writes; without this, Nagle's
-  // algorithm and delayed ACKs add ~40 ms to every keep-alive request.
-  http.set_tcp_nodelay(true);
   // Get handlers also answer HEAD (httplib sends the headers only).
   http.Get("/checkpoint", [n](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", kShortLived);
-    res.set_content(n->checkpoint()->note, "text/plain; charset=utf-8");
+    res.set_content(n->published_checkpoint()->note,
+                    "text/plain; charset=utf-8");
   });
   http.Get("/log.vkey", [n](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", "public, max-age=3600");
@@ -103,34 +81,10 @@ absl::StatusOr<std::unique_ptr<TileHttpServer>> TileHttpServer::Start(
   http.Delete(R"(/.*)", refuse);
   http.Options(R"(/.*)", refuse);
 
-  int bound = port;
-  if (port == 0) {
-    bound = http.bind_to_any_port(host);
-  } else if (!http.bind_to_port(host, port)) {
-    bound = -1;
-  }
-  if (bound <= 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen for HTTP on ", address));
-  }
-  server->address_ = absl::StrCat(address.substr(0, colon), ":", bound);
-  std::atomic<bool>& returned = server->listen_returned_;
-  server->listener_ = std::thread([&http, &returned] {
-    http.listen_after_bind();
-    returned = true;
-  });
-  // stop() only acts on a running server: wait for the accept loop, so that
-  // Stop() right after Start() cannot leave it running forever.
-  while (!http.is_running() && !returned) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return server;
-}
-
-void TileHttpServer::Stop() {
-  if (!listener_.joinable()) return;
-  http_->stop();
-  listener_.join();
+  auto listener = HttpListener::Start(std::move(server), address);
+  if (!listener.ok()) return listener.status();
+  return std::unique_ptr<TileHttpServer>(
+      new TileHttpServer(*std::move(listener)));
 }
 
 }  // namespace uuro::server

@@ -4,17 +4,12 @@
 #ifndef SERVICES_TILE_HTTP_H_
 #define SERVICES_TILE_HTTP_H_
 
-#include <atomic>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
+#include "clients/http_listener.h"
 #include "services/ledger_node.h"
-
-namespace httplib {
-class Server;
-}  // namespace httplib
 
 namespace uuro::server {
 
@@ -29,19 +24,16 @@ class TileHttpServer {
   TileHttpServer& operator=(const TileHttpServer&) = delete;
 
   // The address actually bound ("host:port", with the chosen port).
-  const std::string& address() const { return address_; }
+  const std::string& address() const { return listener_->address(); }
 
   // Stops listening, finishes the requests in flight, joins the threads.
-  void Stop();
+  void Stop() { listener_->Stop(); }
 
  private:
-  explicit TileHttpServer(const LedgerNode& node);
+  explicit TileHttpServer(std::unique_ptr<HttpListener> listener)
+      : listener_(std::move(listener)) {}
 
-  const LedgerNode& node_;
-  std::unique_ptr<httplib::Server> http_;
-  std::thread listener_;
-  std::atomic<bool> listen_returned_{false};
-  std::string address_;
+  std::unique_ptr<HttpListener> listener_;
 };
 
 }  // namespace uuro::server

@@ -25,9 +25,17 @@ absl::StatusOr<uint64_t> TransparencyService::TreeSize(uint64_t asked) const {
 }
 
 grpc::Status TransparencyService::GetCheckpoint(
-    grpc::ServerContext*, const v1::GetCheckpointRequest*,
+    grpc::ServerContext*, const v1::GetCheckpointRequest* request,
     v1::CheckpointResponse* response) {
-  auto cp = node_.checkpoint();
+  auto cp = node_.latest_checkpoint();
+  if (request->cosigned()) {
+    cp = node_.cosigned_checkpoint();
+    if (cp == nullptr) {
+      return ToGrpcStatus(absl::UnavailableError(
+          "no witness has cosigned a checkpoint of this log yet (uurod needs "
+          "--witness, and a witness that answers)"));
+    }
+  }
   response->set_checkpoint(cp->note);
   response->set_tree_size(cp->size);
   response->set_log_verifier_key(FormatVerifierKey(node_.verifier()));

@@ -2,7 +2,7 @@
 //
 //   uurod init  --data DIR --origin ORIGIN --steward-key KEY [--council-key KEY]
 //   uurod serve --data DIR [--grpc-listen ADDR] [--tls-cert F --tls-key F]
-//               [--http-listen ADDR]
+//               [--http-listen ADDR] [--witness URL]...
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -17,6 +17,7 @@
 #include "services/ledger_node.h"
 #include "services/server.h"
 #include "services/tile_http.h"
+#include "services/witness_pusher.h"
 
 namespace uuro::server {
 namespace {
@@ -33,7 +34,30 @@ struct ServeFlags {
   ServeOptions serve;
   LedgerNode::Options node;
   std::string http_listen;  // Empty: no tiles over HTTP.
+  std::vector<std::string> witnesses;  // Submission prefixes.
+  double witness_timeout_s = 5;
 };
+
+// Starts pushing checkpoints to the witnesses, if any: the sequencer only
+// wakes the pusher after each commit. Null when there are none.
+absl::StatusOr<std::unique_ptr<WitnessPusher>> StartWitnesses(
+    LedgerNode& node, const ServeFlags& flags) {
+  if (flags.witnesses.empty()) return nullptr;
+  auto council = CouncilKeys(node);
+  if (!council.ok()) return council.status();
+  WitnessPusher::Options options;
+  options.timeout = std::chrono::milliseconds(
+      static_cast<int64_t>(flags.witness_timeout_s * 1000));
+  auto pusher =
+      WitnessPusher::Start(node, flags.witnesses, *std::move(council), options);
+  if (!pusher.ok()) return pusher.status();
+  WitnessPusher* p = pusher->get();
+  node.sequencer().set_commit_listener(
+      [p](const SignedCheckpoint&) { p->Notify(); });
+  node.set_publish_witnessed(true);
+  spdlog::info("event=witnesses count={}", flags.witnesses.size());
+  return pusher;
+}
 
 int Fail(const absl::Status& status) {
   std::fprintf(stderr, "uurod: %s\n", std::string(status.message()).c_str());
@@ -72,6 +96,8 @@ int RunServe(const ServeFlags& flags) {
 
   auto node = LedgerNode::Open(DataDir{flags.data}, flags.node);
   if (!node.ok()) return Fail(node.status());
+  auto pusher = StartWitnesses(**node, flags);
+  if (!pusher.ok()) return Fail(pusher.status());
   auto server = GrpcServer::Start(**node, flags.serve);
   if (!server.ok()) return Fail(server.status());
   auto cp = (*node)->checkpoint();
@@ -101,6 +127,7 @@ int RunServe(const ServeFlags& flags) {
   // Its handlers read the node, so it stops first.
   if (http != nullptr) http->Stop();
   (*node)->Shutdown();
+  if (*pusher != nullptr) (*pusher)->Stop();
   spdlog::info("event=stopped tree_size={}", (*node)->checkpoint()->size);
   return 0;
 }
@@ -157,6 +184,14 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--http-listen", serve.http_listen,
                         "also serve the log read-only as C2SP tlog-tiles "
                         "over HTTP on this address (port 0: any free port)");
+  serve_cmd->add_option("--witness", serve.witnesses,
+                        "push every new checkpoint to this C2SP tlog-witness "
+                        "(URL of its add-checkpoint prefix) and serve its "
+                        "cosignatures; the witness key must be a council key "
+                        "of genesis; repeatable");
+  serve_cmd->add_option("--witness-timeout", serve.witness_timeout_s,
+                        "seconds a witness may take to answer")
+      ->capture_default_str();
   serve_cmd->add_option("--rate-limit", serve.node.rate_per_second,
                         "transactions per second per signer (0: no limit)")
       ->capture_default_str();

@@ -15,6 +15,7 @@ void AddResidentCommands(CLI::App& app, Context& ctx);
 void AddOwnerCommands(CLI::App& app, Context& ctx);
 void AddStewardCommands(CLI::App& app, Context& ctx);
 void AddAuditCommands(CLI::App& app, Context& ctx);
+void AddTransparencyCommands(CLI::App& app, Context& ctx);
 
 // Signs `body` with the --key, submits it, checks the receipt against the
 // pinned log key, saves it, and prints `done` with the entry and the receipt

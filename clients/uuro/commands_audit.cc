@@ -8,6 +8,7 @@
 #include "clients/checkpoint_store.h"
 #include "clients/log_verifier.h"
 #include "clients/uuro/commands.h"
+#include "clients/uuro/cosigned.h"
 #include "clients/uuro/receipt_file.h"
 #include "clients/uuro/table.h"
 #include "ledger/merkle.h"
@@ -105,12 +106,24 @@ int ShowTotals(Context& ctx, uint64_t round_id) {
   return 0;
 }
 
-int Verify(Context& ctx) {
+int Verify(Context& ctx, size_t required_cosignatures) {
   auto log_key = ctx.LogKey();
   if (!log_key.ok()) return Fail(ctx, log_key.status());
   client::VerifyOptions options{*log_key, CheckpointsDir(ctx), "", nullptr};
   if (!ctx.json) options.progress = Progress();
+  options.cosigned = required_cosignatures > 0;
   auto report = client::VerifyLog(ctx.Client(), options);
+  std::string cosigned_text;
+  if (report.ok() && required_cosignatures > 0) {
+    auto cosigs = CheckCosignaturesOnline(ctx, *log_key, report->checkpoint,
+                                          required_cosignatures);
+    if (!cosigs.ok()) {
+      report = cosigs.status();
+    } else {
+      cosigned_text = absl::StrCat("  the checkpoint carries ",
+                                   DescribeCosignatures(*cosigs), "\n");
+    }
+  }
   if (!report.ok()) {
     std::fprintf(stderr, "uuro: audit verify FAILED\n");
     return Fail(ctx, report.status());
@@ -136,11 +149,61 @@ int Verify(Context& ctx) {
                                "before (",
                                *report->previous_size, " entries)\n")
                 : "  first verification of this log; its checkpoint is kept "
-                  "for the next run\n"));
+                  "for the next run\n",
+            cosigned_text));
   return 0;
 }
 
-int VerifyReceiptFile(Context& ctx, const std::string& path, bool offline) {
+// With --require-cosignatures: offline, the receipt's own checkpoint must
+// carry them; online, the entry must be in the newest cosigned checkpoint.
+absl::Status CheckReceiptCosigned(Context& ctx, const v1::Receipt& receipt,
+                                  const NoteVerifier& log_key, bool offline,
+                                  size_t required, std::string& text,
+                                  nlohmann::json& json) {
+  std::string note = receipt.checkpoint();
+  if (!offline) {
+    auto response = ctx.Client().Checkpoint(/*cosigned=*/true);
+    if (!response.ok()) return response.status();
+    note = response->checkpoint();
+    auto cp = OpenCheckpoint(note, log_key, log_key.name());
+    if (!cp.ok()) return cp.status();
+    if (cp->size <= receipt.index()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the newest cosigned checkpoint has ", cp->size,
+          " entries and does not include entry ", receipt.index(),
+          " yet; try again once the witnesses have cosigned a newer one"));
+    }
+    auto proof = client::FetchInclusionProof(ctx.Client(), receipt.index(),
+                                             cp->size);
+    if (!proof.ok()) return proof.status();
+    Hash leaf;
+    std::copy(receipt.leaf_hash().begin(), receipt.leaf_hash().end(),
+              leaf.begin());
+    absl::Status included =
+        VerifyInclusion(leaf, receipt.index(), cp->size, *proof, cp->root);
+    if (!included.ok()) {
+      return absl::DataLossError(absl::StrCat(
+          "entry ", receipt.index(),
+          " is not in the cosigned checkpoint: ", included.message()));
+    }
+    absl::StrAppend(&text, "  and in the cosigned checkpoint of ", cp->size,
+                    " entries");
+    json["cosigned_size"] = cp->size;
+  } else {
+    absl::StrAppend(&text, "  its checkpoint carries");
+  }
+  auto cosigs =
+      offline ? CheckCosignaturesOffline(ctx, log_key, note, required)
+              : CheckCosignaturesOnline(ctx, log_key, note, required);
+  if (!cosigs.ok()) return cosigs.status();
+  absl::StrAppend(&text, offline ? " " : ", with ",
+                  DescribeCosignatures(*cosigs), "\n");
+  json["cosignatures"] = cosigs->size();
+  return absl::OkStatus();
+}
+
+int VerifyReceiptFile(Context& ctx, const std::string& path, bool offline,
+                      size_t required_cosignatures) {
   auto receipt = LoadReceipt(path);
   if (!receipt.ok()) return Fail(ctx, receipt.status());
   std::string note = receipt->checkpoint();
@@ -185,6 +248,12 @@ int VerifyReceiptFile(Context& ctx, const std::string& path, bool offline) {
                     " entries\n");
     json["current_size"] = now->size;
   }
+  if (required_cosignatures > 0) {
+    absl::Status cosigned =
+        CheckReceiptCosigned(ctx, *receipt, *log_key, offline,
+                             required_cosignatures, text, json);
+    if (!cosigned.ok()) return Fail(ctx, cosigned);
+  }
   Print(ctx, json, text);
   return 0;
 }
@@ -211,13 +280,21 @@ void AddAuditCommands(CLI::App& app, Context& ctx) {
       "discrepancy.\n"
       "Example:\n  uuro --server ledger.example-town.fi:443 --tls --vkey log.vkey "
       "audit verify");
-  verify->callback([&ctx] { ctx.exit_code = Verify(ctx); });
+  auto required = std::make_shared<size_t>(0);
+  verify->add_option("--require-cosignatures", *required,
+                     "verify the newest checkpoint that witnesses cosigned, "
+                     "and demand this many cosignatures by council keys of "
+                     "genesis")
+      ->capture_default_str();
+  verify->callback(
+      [&ctx, required] { ctx.exit_code = Verify(ctx, *required); });
 
   CLI::App* receipt = app.add_subcommand("receipt", "Check saved receipts.");
   receipt->require_subcommand(1);
   struct ReceiptArgs {
     std::string file;
     bool offline = false;
+    size_t required = 0;
   };
   auto r = std::make_shared<ReceiptArgs>();
   CLI::App* check = receipt->add_subcommand(
@@ -225,10 +302,16 @@ void AddAuditCommands(CLI::App& app, Context& ctx) {
   check->add_option("file", r->file, "receipt JSON file")->required();
   check->add_flag("--offline", r->offline,
                   "only check the signature and proof in the file");
+  check->add_option("--require-cosignatures", r->required,
+                    "demand this many council cosignatures: on the newest "
+                    "cosigned checkpoint, which must include the entry (or, "
+                    "with --offline, on the receipt's own checkpoint)")
+      ->capture_default_str();
   check->footer(
-      "Example:\n  uuro receipt verify ~/.local/state/uuro/ledgers/*/receipts/451.json");
+      "Example:\n  uuro receipt verify ~/.local/state/uuro/ledgers/*/receipts/451.json\n"
+      "  uuro receipt verify --require-cosignatures 2 receipts/451.json");
   check->callback([&ctx, r] {
-    ctx.exit_code = VerifyReceiptFile(ctx, r->file, r->offline);
+    ctx.exit_code = VerifyReceiptFile(ctx, r->file, r->offline, r->required);
   });
 
   CLI::App* fund = app.add_subcommand("fund", "The fund: names, keys, totals.");

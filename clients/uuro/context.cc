@@ -29,6 +29,16 @@ std::string Trim(std::string s) {
 
 }  // namespace
 
+absl::StatusOr<NoteVerifier> ReadVerifierKeyFile(const std::string& path) {
+  UURO_ASSIGN_OR_RETURN(std::string text, ReadText(path));
+  absl::StatusOr<NoteVerifier> key = ParseVerifierKey(Trim(text));
+  if (!key.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", key.status().message()));
+  }
+  return key;
+}
+
 client::LedgerClient& Context::Client() {
   if (!client_) {
     std::shared_ptr<grpc::ChannelCredentials> credentials;
@@ -83,10 +93,7 @@ absl::StatusOr<std::string> Context::LedgerStateDir(const std::string& origin) {
 }
 
 absl::StatusOr<NoteVerifier> Context::PinnedLogKey(const std::string& origin) {
-  if (!vkey_file.empty()) {
-    UURO_ASSIGN_OR_RETURN(std::string text, ReadText(vkey_file));
-    return ParseVerifierKey(Trim(text));
-  }
+  if (!vkey_file.empty()) return ReadVerifierKeyFile(vkey_file);
   UURO_ASSIGN_OR_RETURN(std::string dir, LedgerStateDir(origin));
   auto text = ReadText(dir + "/log.vkey");
   if (!text.ok()) {

@@ -56,6 +56,9 @@ struct Context {
   std::optional<std::string> origin_;
 };
 
+// A C2SP verifier key read from the file `path` (such as log.vkey).
+absl::StatusOr<NoteVerifier> ReadVerifierKeyFile(const std::string& path);
+
 // Turns a failure into one line on stderr and exit code 1. Refusals name the
 // code and the server's reason; an unreachable server says so plainly.
 int Fail(const Context& ctx, const absl::Status& status);

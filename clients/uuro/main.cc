@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   AddOwnerCommands(app, ctx);
   AddStewardCommands(app, ctx);
   AddAuditCommands(app, ctx);
+  AddTransparencyCommands(app, ctx);
 
   CLI11_PARSE(app, argc, argv);
   return ctx.exit_code;

@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ledger/bytes.h"
+#include "tests/testing/memory_tree.h"
 
 namespace uuro {
 namespace {
@@ -54,34 +55,7 @@ std::vector<Hash> RefProof(uint64_t m, Leaves d) {
   return RefSubproof(m, d, true);
 }
 
-// A tree kept in memory: every node that TreeFrontier emits, by id.
-class MemoryTree : public NodeReader {
- public:
-  void Append(const Hash& leaf) {
-    leaves_.push_back(leaf);
-    frontier_.Append(leaf, [this](NodeId id, const Hash& hash) {
-      nodes_[{id.level, id.index}] = hash;
-    });
-  }
-  absl::StatusOr<Hash> ReadNode(NodeId id) const override {
-    ++reads_;
-    auto it = nodes_.find({id.level, id.index});
-    if (it == nodes_.end()) {
-      return absl::NotFoundError(
-          absl::StrCat("no node ", int{id.level}, "/", id.index));
-    }
-    return it->second;
-  }
-  Leaves leaves(uint64_t size) const { return Leaves(leaves_).first(size); }
-  const TreeFrontier& frontier() const { return frontier_; }
-  uint64_t TakeReads() const { return std::exchange(reads_, 0); }
-
- private:
-  std::vector<Hash> leaves_;
-  TreeFrontier frontier_;
-  std::map<std::pair<int, uint64_t>, Hash> nodes_;
-  mutable uint64_t reads_ = 0;
-};
+using uuro::testing::MemoryTree;
 
 Hash TestLeaf(uint64_t i) {
   return HashLeaf(AsBytes(absl::StrCat("entry ", i)));
@@ -326,7 +300,7 @@ TEST(MerkleTest, TamperedInclusionProofsAreRefused) {
       const absl::Status status = bad.Verify();
       EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument)
           << m.name << ": leaf " << index << " of " << size;
-      EXPECT_THAT(status.message(), testing::HasSubstr(m.why)) << m.name;
+      EXPECT_THAT(status.message(), ::testing::HasSubstr(m.why)) << m.name;
     }
     for (size_t j = 0; j < good.proof.size(); ++j) {
       for (int bit = 0; bit < 256; ++bit) {
@@ -393,7 +367,7 @@ TEST(MerkleTest, TamperedConsistencyProofsAreRefused) {
       const absl::Status status = bad.Verify();
       EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument)
           << m.name << ": " << old_size << " to " << new_size;
-      EXPECT_THAT(status.message(), testing::HasSubstr(m.why)) << m.name;
+      EXPECT_THAT(status.message(), ::testing::HasSubstr(m.why)) << m.name;
     }
     for (size_t j = 0; j < good.proof.size(); ++j) {
       for (int bit = 0; bit < 256; ++bit) {

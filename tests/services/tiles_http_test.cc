@@ -108,25 +108,9 @@ class TilesHttpTest : public ::testing::Test {
   void GrowTo(uint64_t size) {
     uint64_t now = FetchCheckpoint().size;
     ASSERT_LE(now, size);
-    while (now < size) {
-      uint64_t n = std::min<uint64_t>(1000, size - now);
-      v1::SubmitBatchRequest request;
-      for (uint64_t i = 0; i < n; ++i) {
-        SecretKey key = SecretKey::Generate();
-        auto envelope = client_->Sign(
-            ledger_->steward, testing::EnrollBody(key.public_key(), "harbour"));
-        ASSERT_TRUE(envelope.ok()) << envelope.status();
-        request.add_envelopes(std::string(AsString(*envelope)));
-      }
-      grpc::ClientContext context;
-      v1::SubmitBatchResponse response;
-      ASSERT_TRUE(client_->ledger().SubmitBatch(&context, request, &response).ok());
-      ASSERT_EQ(response.results_size(), static_cast<int>(n));
-      for (const v1::SubmitResult& r : response.results()) {
-        ASSERT_EQ(r.code(), 0) << r.message();
-      }
-      now += n;
-    }
+    absl::Status grown =
+        testing::EnrollMany(*client_, ledger_->steward, size - now);
+    ASSERT_TRUE(grown.ok()) << grown;
   }
 
   // The whole monitor: everything it checks comes over HTTP.

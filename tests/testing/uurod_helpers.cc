@@ -64,6 +64,34 @@ Bytes SignTx(const SecretKey& key, const std::string& origin, uint64_t nonce,
   return fund::SignEnvelope(key, body);
 }
 
+absl::Status EnrollMany(client::LedgerClient& client, const SecretKey& steward,
+                        uint64_t n) {
+  while (n > 0) {
+    uint64_t count = std::min<uint64_t>(1000, n);
+    v1::SubmitBatchRequest request;
+    for (uint64_t i = 0; i < count; ++i) {
+      SecretKey key = SecretKey::Generate();
+      auto envelope =
+          client.Sign(steward, EnrollBody(key.public_key(), "harbour"));
+      if (!envelope.ok()) return envelope.status();
+      request.add_envelopes(std::string(AsString(*envelope)));
+    }
+    grpc::ClientContext context;
+    v1::SubmitBatchResponse response;
+    absl::Status sent = client::FromGrpc(
+        client.ledger().SubmitBatch(&context, request, &response));
+    if (!sent.ok()) return sent;
+    if (response.results_size() != static_cast<int>(count)) {
+      return absl::InternalError("SubmitBatch answered for another count");
+    }
+    for (const v1::SubmitResult& r : response.results()) {
+      if (r.code() != 0) return absl::InternalError(r.message());
+    }
+    n -= count;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<uint64_t> ServerNextNonce(client::LedgerClient& client,
                                          const PublicKey& key) {
   grpc::ClientContext context;

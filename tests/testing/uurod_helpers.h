@@ -40,6 +40,11 @@ v1::TxBody AwardBody(uint64_t round_id, uint64_t initiative_id,
 Bytes SignTx(const SecretKey& key, const std::string& origin, uint64_t nonce,
              uint64_t expires_at_ms, v1::TxBody body);
 
+// Appends `n` enrollments of fresh keys signed by `steward`, in batches of
+// up to 1,000 (SubmitBatch); fails if any is refused.
+absl::Status EnrollMany(client::LedgerClient& client, const SecretKey& steward,
+                        uint64_t n);
+
 // The key's next nonce as the server counts it.
 absl::StatusOr<uint64_t> ServerNextNonce(client::LedgerClient& client,
                                          const PublicKey& key);

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,8 +10,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
-
-extern char** environ;
+#include "tests/testing/child_process.h"
 
 namespace uuro::testing {
 namespace {
@@ -24,40 +22,6 @@ constexpr char kListeningHttp[] = "event=listening http=";
 // The log text from `at` up to the next space or line end.
 std::string ValueAfter(const std::string& log, size_t at) {
   return log.substr(at, log.find_first_of(" \n", at) - at);
-}
-
-// Spawns `argv` with stdout and stderr into a pipe; returns pid and read end.
-std::pair<pid_t, int> Spawn(const std::vector<std::string>& argv,
-                            const std::vector<std::string>& env = {}) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) std::abort();
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  std::vector<char*> envp;
-  for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
-  for (const std::string& e : env) envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(),
-                       envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(fds[1]);
-  if (rc != 0) {
-    ::close(fds[0]);
-    return {-1, -1};
-  }
-  return {pid, fds[0]};
-}
-
-int ExitCode(int wstatus) {
-  if (WIFEXITED(wstatus)) return WEXITSTATUS(wstatus);
-  if (WIFSIGNALED(wstatus)) return 128 + WTERMSIG(wstatus);
-  return -1;
 }
 
 }  // namespace
