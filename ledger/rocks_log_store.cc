@@ -9,6 +9,8 @@
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
 
+#include <cstdarg>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 
@@ -43,6 +45,22 @@ absl::Status FromRocks(const rocksdb::Status& s, const std::string& what) {
   return absl::InternalError(msg);
 }
 
+// RocksDB's own diagnostics, warnings and worse, to stderr. Its default LOG
+// file is written through a file writer that asserts (in Debian's build)
+// when a write follows a failed one, so a full disk would abort the process
+// instead of failing the commit that ran into it.
+class StderrLogger final : public rocksdb::Logger {
+ public:
+  StderrLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    char line[1024];
+    int n = std::vsnprintf(line, sizeof line, format, ap);
+    if (n < 0) return;
+    std::fprintf(stderr, "rocksdb: %s\n", line);
+  }
+};
+
 // Memory stays bounded whatever the size of the log: memtables of all
 // column families share one budget, and table blocks, indexes and filters
 // live in one LRU cache of fixed size. Bloom filters answer most reads of
@@ -62,6 +80,8 @@ uint64_t NodeCacheKey(NodeId id) {
 
 rocksdb::Options BaseOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::Options options;
+  static const auto logger = std::make_shared<StderrLogger>();
+  options.info_log = logger;
   options.IncreaseParallelism(2);
   options.max_background_jobs = 2;
   options.keep_log_file_num = 4;
@@ -138,6 +158,7 @@ class RocksLogStore final : public LogStore {
 
   // Serializes appenders; held for a whole commit, never by readers.
   std::mutex append_mu_;
+  bool write_failed_ = false;  // Guarded by append_mu_.
   // Guards the committed view that readers see; held only briefly.
   mutable absl::Mutex mu_;
   TreeFrontier frontier_ ABSL_GUARDED_BY(mu_);
@@ -300,6 +321,13 @@ absl::Status RocksLogStore::Append(const AppendBatch& batch,
     }
   }
   std::lock_guard<std::mutex> append_lock(append_mu_);
+  if (write_failed_) {
+    // A failed write (disk full, I/O error) leaves RocksDB refusing every
+    // write until it is told to resume; it re-checks the disk when it is.
+    UURO_RETURN_IF_ERROR(
+        FromRocks(db_->Resume(), "the store cannot write again yet"));
+    write_failed_ = false;
+  }
   TreeFrontier frontier;
   {
     absl::MutexLock lock(&mu_);
@@ -334,7 +362,11 @@ absl::Status RocksLogStore::Append(const AppendBatch& batch,
   rocksdb::WriteOptions wo;
   wo.sync = durability_ == Durability::kSynced;
   wo.disableWAL = durability_ == Durability::kScratch;
-  UURO_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "cannot commit"));
+  rocksdb::Status written = db_->Write(wo, &wb);
+  if (!written.ok()) {
+    write_failed_ = true;
+    return FromRocks(written, "cannot commit");
+  }
 
   // Durable now: readers may see it, from the caches first.
   for (const auto& [id, hash] : nodes) nodes_cache_.Put(NodeCacheKey(id), hash);

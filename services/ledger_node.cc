@@ -29,8 +29,10 @@ absl::StatusOr<std::unique_ptr<LedgerNode>> LedgerNode::Open(
   }
   UURO_ASSIGN_OR_RETURN(NoteSigner signer,
                         NoteSigner::Create(named.name(), std::move(key)));
+  std::unique_ptr<LogStore> opened = std::move(*store);
+  if (options.wrap_store) opened = options.wrap_store(std::move(opened));
   return std::unique_ptr<LedgerNode>(new LedgerNode(
-      std::move(*store), std::move(signer), fund.origin(), options));
+      std::move(opened), std::move(signer), fund.origin(), options));
 }
 
 LedgerNode::LedgerNode(std::unique_ptr<LogStore> store, NoteSigner signer,

@@ -4,6 +4,7 @@
 #define SERVICES_LEDGER_NODE_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +28,9 @@ class LedgerNode final : public LedgerView, public LedgerWriter {
     Sequencer::Options sequencer;  // Its metrics count submissions too.
     double rate_per_second = 50;  // Per signer; 0 disables the limit.
     double rate_burst = 200;
+    // If set, wraps the opened store (fault-injection tests cut here).
+    std::function<std::unique_ptr<LogStore>(std::unique_ptr<LogStore>)>
+        wrap_store;
   };
 
   // Opens the ledger in `dir` and checks that its log key is the one genesis

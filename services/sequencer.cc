@@ -133,12 +133,15 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
         });
   }
   if (!commit.ok()) {
-    // Nothing of this batch is durable: every answer that depends on it fails.
+    // Nothing of this batch is durable. Every answer but a duplicate of an
+    // entry committed before fails: refusals too, since one may rest on a
+    // transaction of this batch that was never recorded (a nonce it used, a
+    // balance it spent). Retrying gets the true answer.
     last_time_ms_ = saved_time;
     absl::Status failed = absl::UnavailableError(absl::StrCat(
         "the ledger could not commit; nothing was recorded: ", commit.message()));
     for (auto& result : results) {
-      if (result.ok() && result->index >= first_new) result = failed;
+      if (!result.ok() || result->index >= first_new) result = failed;
     }
   } else if (options_.metrics != nullptr) {
     const Clock::time_point end = Clock::now();
