@@ -3,7 +3,10 @@
 // open round and a few hundred awards. Keys go into the demo folder so that a
 // new user can act as any of them.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 #include <filesystem>
 #include <random>
 
@@ -26,27 +29,72 @@ constexpr const char* kTitles[] = {
     "Snow-clearing volunteer app",    "Benches along the river walk",
     "Seed swap at the market hall",   "Open-air cinema in August"};
 
-// Submits signed envelopes in one SubmitBatch; all must be accepted.
+// uurod limits how fast one key may submit (--rate-limit, --rate-burst); the
+// steward's bulk work waits and tries again, as a well-behaved client does.
+constexpr int kMaxWaits = 60;
+constexpr auto kWait = std::chrono::milliseconds(500);
+
+// Submits signed envelopes in SubmitBatch calls of 500; all must be
+// accepted. Envelopes refused because their key went over the rate limit
+// are sent again, in order, after a pause (with the ones after them, whose
+// nonces then come too early).
 absl::Status SubmitAll(LedgerClient& client, const std::vector<Bytes>& envelopes,
                        std::vector<uint64_t>* indexes = nullptr) {
   for (size_t start = 0; start < envelopes.size(); start += 500) {
-    grpc::ClientContext context;
-    v1::SubmitBatchRequest request;
+    std::vector<const Bytes*> pending;
     for (size_t i = start; i < std::min(envelopes.size(), start + 500); ++i) {
-      request.add_envelopes(std::string(AsString(envelopes[i])));
+      pending.push_back(&envelopes[i]);
     }
-    v1::SubmitBatchResponse response;
-    UURO_RETURN_IF_ERROR(
-        FromGrpc(client.ledger().SubmitBatch(&context, request, &response)));
-    for (const auto& result : response.results()) {
-      if (result.code() != 0) {
-        return absl::Status(static_cast<absl::StatusCode>(result.code()),
-                            result.message());
+    std::vector<std::pair<const Bytes*, uint64_t>> accepted;
+    for (int attempt = 0; !pending.empty(); ++attempt) {
+      grpc::ClientContext context;
+      v1::SubmitBatchRequest request;
+      for (const Bytes* e : pending) request.add_envelopes(std::string(AsString(*e)));
+      v1::SubmitBatchResponse response;
+      UURO_RETURN_IF_ERROR(
+          FromGrpc(client.ledger().SubmitBatch(&context, request, &response)));
+      std::vector<const Bytes*> refused;
+      absl::Status first_refusal = absl::OkStatus();
+      bool limited = false;
+      for (int i = 0; i < response.results_size(); ++i) {
+        const auto& result = response.results(i);
+        if (result.code() == 0) {
+          accepted.emplace_back(pending[static_cast<size_t>(i)],
+                                result.receipt().index());
+          continue;
+        }
+        refused.push_back(pending[static_cast<size_t>(i)]);
+        auto code = static_cast<absl::StatusCode>(result.code());
+        limited |= code == absl::StatusCode::kResourceExhausted;
+        if (first_refusal.ok()) first_refusal = absl::Status(code, result.message());
       }
-      if (indexes) indexes->push_back(result.receipt().index());
+      if (!refused.empty() && (!limited || attempt == kMaxWaits)) {
+        return first_refusal;
+      }
+      if (!refused.empty()) std::this_thread::sleep_for(kWait);
+      pending = std::move(refused);
+    }
+    if (indexes) {
+      std::sort(accepted.begin(), accepted.end(),
+                [](const auto& a, const auto& b) { return a.second < b.second; });
+      for (const auto& [envelope, index] : accepted) indexes->push_back(index);
     }
   }
   return absl::OkStatus();
+}
+
+// One transaction by `signer`, waiting out the rate limit like SubmitAll.
+absl::StatusOr<v1::Receipt> SubmitOne(LedgerClient& client,
+                                      const SecretKey& signer,
+                                      const v1::TxBody& body) {
+  for (int attempt = 0;; ++attempt) {
+    absl::StatusOr<v1::Receipt> receipt = client.Submit(signer, body);
+    if (receipt.ok() || !absl::IsResourceExhausted(receipt.status()) ||
+        attempt == kMaxWaits) {
+      return receipt;
+    }
+    std::this_thread::sleep_for(kWait);
+  }
 }
 
 absl::Status Seed(const std::string& server, const std::string& demo,
@@ -103,7 +151,7 @@ absl::Status Seed(const std::string& server, const std::string& demo,
   rules->set_closes_at_ms(WallClockMs() + 30ull * 24 * 3600 * 1000);
   rules->set_max_share_percent(40);
   rules->set_trust_threshold(20);
-  UURO_ASSIGN_OR_RETURN(v1::Receipt round, client.Submit(steward, open));
+  UURO_ASSIGN_OR_RETURN(v1::Receipt round, SubmitOne(client, steward, open));
   std::printf("opened round %llu: 100 credits per resident for 30 days\n",
               static_cast<unsigned long long>(round.index()));
 
