@@ -91,4 +91,26 @@ absl::StatusOr<std::string> InitLedger(const DataDir& dir,
   return vkey;
 }
 
+absl::StatusOr<std::unique_ptr<LogStore>> OpenOrCreateCopy(
+    const DataDir& dir, const std::string& vkey) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir.root, ec);
+  std::unique_ptr<LogStore> store;
+  if (std::filesystem::exists(dir.db(), ec)) {
+    UURO_ASSIGN_OR_RETURN(store, OpenRocksLogStore(dir.db()));
+  } else {
+    UURO_ASSIGN_OR_RETURN(store, CreateRocksLogStore(dir.db()));
+  }
+  if (!std::filesystem::exists(dir.log_vkey(), ec)) {
+    std::ofstream out(dir.log_vkey());
+    out << vkey << "\n";
+    out.close();
+    if (!out) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot write ", dir.log_vkey()));
+    }
+  }
+  return store;
+}
+
 }  // namespace uuro::server

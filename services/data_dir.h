@@ -7,10 +7,12 @@
 #ifndef SERVICES_DATA_DIR_H_
 #define SERVICES_DATA_DIR_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "ledger/log_store.h"
 #include "ledger/keys.h"
 
 namespace uuro::server {
@@ -38,6 +40,12 @@ absl::StatusOr<std::string> InitLedger(const DataDir& dir,
 
 // The default data folder: $XDG_DATA_HOME/uuro, or ~/.local/share/uuro.
 std::string DefaultDataDir();
+
+// The store of a keyless copy of a public log in `dir` (what rebuild and
+// follow fill from a mirror): opened if it exists, created otherwise, with
+// `vkey` written to log.vkey if that file is missing.
+absl::StatusOr<std::unique_ptr<LogStore>> OpenOrCreateCopy(
+    const DataDir& dir, const std::string& vkey);
 
 }  // namespace uuro::server
 

@@ -39,17 +39,8 @@ absl::StatusOr<std::unique_ptr<Follower>> Follower::Open(
   UURO_ASSIGN_OR_RETURN(NoteVerifier key, ParseVerifierKey(options.vkey));
   UURO_ASSIGN_OR_RETURN(auto reader,
                         client::TileLogReader::Create(options.url, key));
-  fs::create_directories(dir.root, ec);
-  std::unique_ptr<LogStore> store;
-  if (fs::exists(dir.db(), ec)) {
-    UURO_ASSIGN_OR_RETURN(store, OpenRocksLogStore(dir.db()));
-  } else {
-    UURO_ASSIGN_OR_RETURN(store, CreateRocksLogStore(dir.db()));
-  }
-  if (!fs::exists(dir.log_vkey(), ec)) {
-    std::ofstream out(dir.log_vkey());
-    out << options.vkey << "\n";
-  }
+  UURO_ASSIGN_OR_RETURN(std::unique_ptr<LogStore> store,
+                        OpenOrCreateCopy(dir, options.vkey));
   std::unique_ptr<Follower> follower(
       new Follower(std::move(store), std::move(reader), std::move(options)));
   absl::Status first = follower->Poll(progress);

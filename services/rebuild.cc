@@ -118,22 +118,8 @@ absl::StatusOr<LedgerFolderInfo> RebuildLedger(const RebuildOptions& options,
                         client::TileLogReader::Create(options.url, log_key));
   UURO_ASSIGN_OR_RETURN(client::VerifiedCheckpoint cp,
                         reader->FetchCheckpoint());
-  fs::create_directories(dir.root, ec);
-  std::unique_ptr<LogStore> store;
-  if (fs::exists(dir.db(), ec)) {
-    UURO_ASSIGN_OR_RETURN(store, OpenRocksLogStore(dir.db()));
-  } else {
-    UURO_ASSIGN_OR_RETURN(store, CreateRocksLogStore(dir.db()));
-  }
-  if (!fs::exists(dir.log_vkey(), ec)) {
-    std::ofstream out(dir.log_vkey());
-    out << options.vkey << "\n";
-    out.close();
-    if (!out) {
-      return absl::UnavailableError(absl::StrCat("cannot write ",
-                                                 dir.log_vkey()));
-    }
-  }
+  UURO_ASSIGN_OR_RETURN(std::unique_ptr<LogStore> store,
+                        OpenOrCreateCopy(dir, options.vkey));
   UURO_RETURN_IF_ERROR(SyncToCheckpoint(*reader, *store, cp,
                                         options.commit_entries, progress));
   store.reset();

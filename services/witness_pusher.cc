@@ -153,12 +153,13 @@ void WitnessPusher::Run() {
 
 void WitnessPusher::Round(const SignedCheckpoint& cp) {
   Clock::time_point now = Clock::now();
+  // Cosignatures already held for this very checkpoint are kept.
+  auto held = node_.cosigned_checkpoint();
+  const bool held_is_cp =
+      held != nullptr && held->size == cp.size && held->root == cp.root;
   std::vector<std::future<std::string>> answers;
   for (auto& peer : peers_) {
-    if (peer->size == cp.size && node_.cosigned_checkpoint() != nullptr &&
-        node_.cosigned_checkpoint()->size == cp.size) {
-      continue;  // Already cosigned by this one.
-    }
+    if (peer->size == cp.size && held_is_cp) continue;  // Already cosigned.
     if (now < peer->next_try) continue;
     answers.push_back(std::async(std::launch::async, [this, &peer, &cp] {
       return Push(*peer, cp);
@@ -168,13 +169,8 @@ void WitnessPusher::Round(const SignedCheckpoint& cp) {
   std::string lines;
   for (auto& answer : answers) lines += answer.get();
   if (lines.empty()) return;
-  // Cosignatures already held for this very checkpoint are kept.
-  auto held = node_.cosigned_checkpoint();
-  std::string base = held != nullptr && held->size == cp.size &&
-                             held->root == cp.root
-                         ? held->note
-                         : cp.note;
-  absl::StatusOr<std::string> note = AddSignatureLines(base, lines);
+  absl::StatusOr<std::string> note =
+      AddSignatureLines(held_is_cp ? held->note : cp.note, lines);
   if (!note.ok()) return;
   node_.set_cosigned_checkpoint(std::make_shared<SignedCheckpoint>(
       SignedCheckpoint{*note, cp.size, cp.root}));

@@ -27,18 +27,9 @@ class UuroCliTest : public ::testing::Test {
   }
 
   // Runs uuro with the server, the pinned log key and a private state folder.
-  CommandResult Uuro(std::vector<std::string> args,
-                     const std::string& key = "") {
-    std::vector<std::string> argv = {testing::UuroBinary(), "--server",
-                                     uurod_->address(), "--vkey",
-                                     ledger_->data + "/log.vkey"};
-    if (!key.empty()) {
-      argv.push_back("--key");
-      argv.push_back(key);
-    }
-    argv.insert(argv.end(), args.begin(), args.end());
-    return testing::RunCommand(argv,
-                               {"XDG_STATE_HOME=" + ledger_->dir.Sub("state")});
+  testing::CommandResult Uuro(const std::vector<std::string>& args,
+                              const std::string& key = "") {
+    return testing::RunUuro(*ledger_, uurod_->address(), args, key);
   }
 
   // Runs uuro --json and parses what it printed.

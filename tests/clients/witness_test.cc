@@ -87,7 +87,7 @@ class WitnessTest : public ::testing::Test {
         testing::UuroBinary(), "--key", key_file_, "witness", "serve",
         "--log-vkey", vkey_, "--listen", "127.0.0.1:0", "--state",
         dir_.Sub("state"), "--name", "witness-test.example/council-w1"});
-    ASSERT_TRUE(witness_->Start("/add-checkpoint").ok()) << witness_->Output();
+    ASSERT_TRUE(witness_->Start({"/add-checkpoint"}).ok()) << witness_->Output();
     std::string url = witness_->ValueAfter("listening on ");
     address_ = url.substr(0, url.rfind("/add-checkpoint"));
     http_ = std::make_unique<httplib::Client>(address_);

@@ -43,7 +43,7 @@ class WitnessedLedgerTest : public ::testing::Test {
         "--log-vkey", ledger_->data + "/log.vkey", "--listen", listen,
         "--state", ledger_->dir.Sub(name + "-state"), "--name",
         "council.test/" + name});
-    EXPECT_TRUE(witness_->Start("/add-checkpoint").ok()) << witness_->Output();
+    EXPECT_TRUE(witness_->Start({"/add-checkpoint"}).ok()) << witness_->Output();
     std::string url = witness_->ValueAfter("listening on ");
     return url.substr(0, url.rfind("/add-checkpoint"));
   }
@@ -57,18 +57,10 @@ class WitnessedLedgerTest : public ::testing::Test {
     client_ = std::make_unique<client::LedgerClient>(uurod_->Channel());
   }
 
-  testing::CommandResult Uuro(std::vector<std::string> args,
+  // Runs uuro with the server, the pinned log key and a private state folder.
+  testing::CommandResult Uuro(const std::vector<std::string>& args,
                               const std::string& key = "") {
-    std::vector<std::string> argv = {testing::UuroBinary(), "--server",
-                                     uurod_->address(), "--vkey",
-                                     ledger_->data + "/log.vkey"};
-    if (!key.empty()) {
-      argv.push_back("--key");
-      argv.push_back(key);
-    }
-    argv.insert(argv.end(), args.begin(), args.end());
-    return testing::RunCommand(argv,
-                               {"XDG_STATE_HOME=" + ledger_->dir.Sub("state")});
+    return testing::RunUuro(*ledger_, uurod_->address(), args, key);
   }
 
   void Enroll(int n) {

@@ -124,7 +124,7 @@ TEST(MetricsTest, WitnessCosignaturesAndTheirLag) {
                                  "127.0.0.1:0", "--state",
                                  ledger->dir.Sub("alice-state"), "--name",
                                  "council.test/alice"});
-  ASSERT_TRUE(witness.Start("/add-checkpoint").ok()) << witness.Output();
+  ASSERT_TRUE(witness.Start({"/add-checkpoint"}).ok()) << witness.Output();
   std::string url = witness.ValueAfter("listening on ");
   url = url.substr(0, url.rfind("/add-checkpoint"));
   testing::UurodProcess uurod(

@@ -51,7 +51,7 @@ ChildProcess::~ChildProcess() {
   if (pid_ > 0) (void)Stop(SIGKILL);
 }
 
-absl::Status ChildProcess::Start(const std::string& ready) {
+absl::Status ChildProcess::Start(const std::vector<std::string>& ready) {
   {
     absl::MutexLock lock(&mu_);
     output_.clear();
@@ -72,12 +72,19 @@ absl::Status ChildProcess::Start(const std::string& ready) {
     closed_ = true;
   });
   absl::MutexLock lock(&mu_);
-  auto done = [this, &ready]() -> bool {
+  auto all_there = [this, &ready]() -> bool {
     mu_.AssertHeld();
-    return closed_ || output_.find(ready) != std::string::npos;
+    for (const std::string& r : ready) {
+      if (output_.find(r) == std::string::npos) return false;
+    }
+    return true;
+  };
+  auto done = [this, &all_there]() -> bool {
+    mu_.AssertHeld();
+    return closed_ || all_there();
   };
   mu_.AwaitWithTimeout(absl::Condition(&done), absl::Seconds(30));
-  if (output_.find(ready) == std::string::npos) {
+  if (!all_there()) {
     return absl::UnavailableError(
         absl::StrCat(argv_[0], " did not start: ", output_));
   }

@@ -34,8 +34,9 @@ class ChildProcess {
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
 
-  // Starts it and waits (at most 30 s) until its output contains `ready`.
-  absl::Status Start(const std::string& ready);
+  // Starts it and waits (at most 30 s) until its output contains every
+  // string of `ready`.
+  absl::Status Start(const std::vector<std::string>& ready);
   // Sends `signal`, waits, and returns the exit code (128 + signal if a
   // signal ended it).
   absl::StatusOr<int> Stop(int signal);

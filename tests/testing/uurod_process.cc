@@ -19,11 +19,6 @@ constexpr char kListening[] = "event=listening grpc=";
 // Logged after kListening when serving tiles over HTTP too.
 constexpr char kListeningHttp[] = "event=listening http=";
 
-// The log text from `at` up to the next space or line end.
-std::string ValueAfter(const std::string& log, size_t at) {
-  return log.substr(at, log.find_first_of(" \n", at) - at);
-}
-
 }  // namespace
 
 std::string UurodBinary() { return UUROD_BINARY; }
@@ -47,6 +42,19 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
   ::waitpid(pid, &wstatus, 0);
   result.exit_code = ExitCode(wstatus);
   return result;
+}
+
+CommandResult RunUuro(const TestLedger& ledger, const std::string& server,
+                      const std::vector<std::string>& args,
+                      const std::string& key) {
+  std::vector<std::string> argv = {UuroBinary(), "--server", server, "--vkey",
+                                   ledger.data + "/log.vkey"};
+  if (!key.empty()) {
+    argv.push_back("--key");
+    argv.push_back(key);
+  }
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommand(argv, {"XDG_STATE_HOME=" + ledger.dir.Sub("state")});
 }
 
 NoteVerifier TestLedger::log_key() const {
@@ -78,78 +86,44 @@ std::unique_ptr<TestLedger> InitTestLedger() {
   return ledger;
 }
 
-UurodProcess::UurodProcess(std::string data, std::vector<std::string> extra_args,
-                           std::string command)
-    : data_(std::move(data)),
-      extra_args_(std::move(extra_args)),
-      command_(std::move(command)) {}
+namespace {
 
-UurodProcess::~UurodProcess() {
-  if (pid_ > 0) Kill();
+std::vector<std::string> ServeArgv(const std::string& data,
+                                   const std::vector<std::string>& extra_args,
+                                   const std::string& command) {
+  std::vector<std::string> argv = {UurodBinary(),  command,
+                                   "--data",       data,
+                                   "--grpc-listen", "127.0.0.1:0"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  return argv;
 }
 
+}  // namespace
+
+UurodProcess::UurodProcess(std::string data, std::vector<std::string> extra_args,
+                           std::string command)
+    : extra_args_(extra_args),
+      process_(ServeArgv(data, extra_args, command)) {}
+
+UurodProcess::~UurodProcess() = default;  // The child process kills it.
+
 absl::Status UurodProcess::Start() {
-  std::vector<std::string> argv = {UurodBinary(),  command_,
-                                   "--data",       data_,
-                                   "--grpc-listen", "127.0.0.1:0"};
-  argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
-  {
-    absl::MutexLock lock(&mu_);
-    log_.clear();
-    closed_ = false;
-  }
   const bool http = std::find(extra_args_.begin(), extra_args_.end(),
                               "--http-listen") != extra_args_.end();
-  auto [pid, fd] = Spawn(argv);
-  if (pid < 0) return absl::InternalError("cannot start uurod");
-  pid_ = pid;
-  reader_ = std::thread([this, fd = fd] { ReadOutput(fd); });
-
-  absl::MutexLock lock(&mu_);
-  auto ready = [this, http]() -> bool {
-    mu_.AssertHeld();
-    return closed_ || (log_.find(kListening) != std::string::npos &&
-                       (!http || log_.find(kListeningHttp) != std::string::npos));
-  };
-  mu_.AwaitWithTimeout(absl::Condition(&ready), absl::Seconds(30));
-  size_t at = log_.find(kListening);
-  if (at == std::string::npos) {
-    return absl::UnavailableError(absl::StrCat("uurod did not start: ", log_));
+  std::vector<std::string> ready = {kListening};
+  if (http) ready.push_back(kListeningHttp);
+  absl::Status started = process_.Start(ready);
+  if (!started.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("uurod did not start: ", started.message()));
   }
-  at += sizeof(kListening) - 1;
-  address_ = log_.substr(at, log_.find(' ', at) - at);
-  http_address_.clear();
-  if (http) {
-    size_t http_at = log_.find(kListeningHttp);
-    if (http_at == std::string::npos) {
-      return absl::UnavailableError(
-          absl::StrCat("uurod did not listen for HTTP: ", log_));
-    }
-    http_address_ = ValueAfter(log_, http_at + sizeof(kListeningHttp) - 1);
-  }
+  address_ = process_.ValueAfter(kListening);
+  http_address_ = http ? process_.ValueAfter(kListeningHttp) : "";
   return absl::OkStatus();
 }
 
-void UurodProcess::ReadOutput(int fd) {
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) {
-    absl::MutexLock lock(&mu_);
-    log_.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  absl::MutexLock lock(&mu_);
-  closed_ = true;
-}
-
 absl::StatusOr<int> UurodProcess::Stop(int signal) {
-  if (pid_ <= 0) return absl::FailedPreconditionError("uurod is not running");
-  ::kill(pid_, signal);
-  int wstatus = 0;
-  ::waitpid(pid_, &wstatus, 0);
-  pid_ = -1;
-  if (reader_.joinable()) reader_.join();
-  return ExitCode(wstatus);
+  return process_.Stop(signal);
 }
 
 void UurodProcess::Kill() { (void)Stop(SIGKILL); }
@@ -158,9 +132,6 @@ std::shared_ptr<grpc::Channel> UurodProcess::Channel() const {
   return grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
 }
 
-std::string UurodProcess::Log() const {
-  absl::MutexLock lock(&mu_);
-  return log_;
-}
+std::string UurodProcess::Log() const { return process_.Output(); }
 
 }  // namespace uuro::testing

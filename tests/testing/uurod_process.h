@@ -16,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "ledger/keys.h"
 #include "ledger/note.h"
+#include "tests/testing/child_process.h"
 #include "tests/testing/temp_dir.h"
 
 namespace uuro::testing {
@@ -33,6 +34,14 @@ struct CommandResult {
 // `env` entries ("NAME=value") are added to this process's environment.
 CommandResult RunCommand(const std::vector<std::string>& argv,
                          const std::vector<std::string>& env = {});
+
+// Runs uuro as a user of `ledger` would: against `server`, with the ledger's
+// log.vkey pinned and a state folder of its own in the ledger's temporary
+// folder; `key`, if set, is passed as --key.
+struct TestLedger;
+CommandResult RunUuro(const TestLedger& ledger, const std::string& server,
+                      const std::vector<std::string>& args,
+                      const std::string& key = "");
 
 // A ledger made with `uurod init` in a temporary folder, with a steward and a
 // council key made for it.
@@ -74,18 +83,10 @@ class UurodProcess {
   std::string Log() const;
 
  private:
-  void ReadOutput(int fd);
-
-  const std::string data_;
   const std::vector<std::string> extra_args_;
-  const std::string command_;
-  pid_t pid_ = -1;
+  ChildProcess process_;
   std::string address_;
   std::string http_address_;
-  std::thread reader_;
-  mutable absl::Mutex mu_;
-  std::string log_ ABSL_GUARDED_BY(mu_);
-  bool closed_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace uuro::testing
