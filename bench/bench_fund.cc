@@ -5,8 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "clients/ledger_client.h"
 #include "ledger/fund/transaction.h"
-#include "ledger/status_macros.h"
-#include "ledger/wall_clock.h"
+#include "ledger/tlog/status_macros.h"
+#include "ledger/tlog/wall_clock.h"
 #include "uuro/v1/ledger.grpc.pb.h"
 
 namespace uuro::bench {

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "ledger/bytes.h"
-#include "ledger/keys.h"
+#include "ledger/tlog/bytes.h"
+#include "ledger/tlog/keys.h"
 
 namespace uuro::bench {
 

@@ -21,7 +21,7 @@
 #include "bench/proc_stats.h"
 #include "clients/ledger_client.h"
 #include "ledger/fund/transaction.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::bench {
 namespace {

@@ -8,8 +8,8 @@
 
 #include "ledger/fund/batch_applier.h"
 #include "ledger/fund/transaction.h"
-#include "ledger/merkle.h"
-#include "ledger/rocks_log_store.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/store/rocks_log_store.h"
 #include "tests/testing/fund_harness.h"
 #include "tests/testing/temp_dir.h"
 

@@ -11,8 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/atomic_file.h"
-#include "ledger/merkle.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::client {
 namespace {

@@ -15,9 +15,9 @@
 #include "absl/status/statusor.h"
 #include "clients/ledger_client.h"
 #include "clients/log_fetch.h"
-#include "ledger/bytes.h"
-#include "ledger/checkpoint.h"
-#include "ledger/note.h"
+#include "ledger/tlog/bytes.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/note.h"
 
 namespace uuro::client {
 

@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "ledger/fund/transaction.h"
-#include "ledger/merkle.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/tlog/status_macros.h"
 #include "uuro/v1/transaction.pb.h"
 #include "uuro/v1/transparency.grpc.pb.h"
 

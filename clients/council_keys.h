@@ -8,10 +8,10 @@
 
 #include "absl/status/statusor.h"
 #include "clients/ledger_client.h"
-#include "ledger/checkpoint.h"
-#include "ledger/cosignature.h"
-#include "ledger/keys.h"
-#include "ledger/note.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/cosignature.h"
+#include "ledger/tlog/keys.h"
+#include "ledger/tlog/note.h"
 
 namespace uuro::client {
 

@@ -11,10 +11,10 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/wall_clock.h"
+#include "ledger/tlog/wall_clock.h"
 #include "absl/strings/str_format.h"
 #include "clients/ledger_client.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::client {
 namespace {

@@ -1,10 +1,10 @@
 #include "clients/ledger_client.h"
-#include "ledger/wall_clock.h"
+#include "ledger/tlog/wall_clock.h"
 
 #include <chrono>
 
 #include "ledger/fund/transaction.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::client {
 namespace {

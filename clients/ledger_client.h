@@ -12,7 +12,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "ledger/keys.h"
+#include "ledger/tlog/keys.h"
 #include "uuro/v1/audit.grpc.pb.h"
 #include "uuro/v1/ledger.grpc.pb.h"
 #include "uuro/v1/transparency.grpc.pb.h"

@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "clients/ledger_client.h"
-#include "ledger/bytes.h"
+#include "ledger/tlog/bytes.h"
 
 namespace uuro::client {
 

@@ -8,10 +8,10 @@
 #include "clients/atomic_file.h"
 #include "clients/checkpoint_store.h"
 #include "clients/log_replica.h"
-#include "ledger/checkpoint.h"
-#include "ledger/merkle.h"
-#include "ledger/status_macros.h"
-#include "ledger/tiles.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/tlog/status_macros.h"
+#include "ledger/tlog/tiles.h"
 
 namespace uuro::client {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "clients/ledger_client.h"
-#include "ledger/note.h"
+#include "ledger/tlog/note.h"
 
 namespace uuro::client {
 

@@ -11,9 +11,9 @@
 #include "clients/checkpoint_store.h"
 #include "ledger/fund/batch_applier.h"
 #include "ledger/fund/cached_state.h"
-#include "ledger/merkle.h"
-#include "ledger/rocks_log_store.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::client {
 namespace {

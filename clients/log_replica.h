@@ -10,8 +10,8 @@
 
 #include "absl/status/statusor.h"
 #include "clients/ledger_client.h"
-#include "ledger/checkpoint.h"
-#include "ledger/log_store.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/log_store.h"
 
 namespace uuro::client {
 

@@ -16,8 +16,8 @@
 
 #include "absl/status/statusor.h"
 #include "clients/ledger_client.h"
-#include "ledger/bytes.h"
-#include "ledger/note.h"
+#include "ledger/tlog/bytes.h"
+#include "ledger/tlog/note.h"
 
 namespace uuro::client {
 

@@ -10,10 +10,10 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/checkpoint.h"
-#include "ledger/merkle.h"
-#include "ledger/wall_clock.h"
-#include "ledger/witness_protocol.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/tlog/wall_clock.h"
+#include "ledger/tlog/witness_protocol.h"
 
 namespace uuro::client {
 namespace {

@@ -23,8 +23,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "clients/checkpoint_store.h"
-#include "ledger/cosignature.h"
-#include "ledger/note.h"
+#include "ledger/tlog/cosignature.h"
+#include "ledger/tlog/note.h"
 
 namespace uuro::client {
 

@@ -2,8 +2,8 @@
 
 #include <httplib.h>
 
-#include "ledger/note.h"
-#include "ledger/witness_protocol.h"
+#include "ledger/tlog/note.h"
+#include "ledger/tlog/witness_protocol.h"
 
 namespace uuro::client {
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "clients/http_listener.h"
+#include "ledger/net/http_listener.h"
 #include "clients/witness.h"
 
 namespace uuro::client {

@@ -12,7 +12,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "ledger/rocks_log_store.h"
+#include "ledger/store/rocks_log_store.h"
 
 namespace uuro::server {
 namespace {

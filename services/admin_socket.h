@@ -23,7 +23,7 @@
 #include <thread>
 
 #include "absl/status/statusor.h"
-#include "ledger/log_store.h"
+#include "ledger/tlog/log_store.h"
 
 namespace uuro::server {
 

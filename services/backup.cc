@@ -9,14 +9,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "ledger/checkpoint.h"
+#include "ledger/tlog/checkpoint.h"
 #include "ledger/fund/queries.h"
 #include "ledger/fund/state_view.h"
-#include "ledger/keys.h"
-#include "ledger/note.h"
-#include "ledger/rocks_log_store.h"
-#include "ledger/status_macros.h"
-#include "ledger/wall_clock.h"
+#include "ledger/tlog/keys.h"
+#include "ledger/tlog/note.h"
+#include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/status_macros.h"
+#include "ledger/tlog/wall_clock.h"
 #include "services/admin_socket.h"
 
 namespace uuro::server {

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "ledger/bytes.h"
+#include "ledger/tlog/bytes.h"
 #include "services/data_dir.h"
 
 namespace uuro::server {

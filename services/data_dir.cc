@@ -1,5 +1,5 @@
 #include "services/data_dir.h"
-#include "ledger/wall_clock.h"
+#include "ledger/tlog/wall_clock.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -7,13 +7,13 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/checkpoint.h"
+#include "ledger/tlog/checkpoint.h"
 #include "ledger/fund/batch_applier.h"
 #include "ledger/fund/transaction.h"
 #include "ledger/fund/validation.h"
-#include "ledger/note.h"
-#include "ledger/rocks_log_store.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/note.h"
+#include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::server {
 namespace {

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "ledger/log_store.h"
-#include "ledger/keys.h"
+#include "ledger/tlog/log_store.h"
+#include "ledger/tlog/keys.h"
 
 namespace uuro::server {
 

@@ -4,10 +4,10 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/checkpoint.h"
-#include "ledger/merkle.h"
-#include "ledger/rocks_log_store.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::server {
 namespace {

@@ -19,7 +19,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "clients/tile_log_reader.h"
+#include "ledger/net/tile_log_reader.h"
 #include "ledger/fund/state_view.h"
 #include "services/data_dir.h"
 #include "services/ledger_view.h"

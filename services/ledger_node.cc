@@ -3,9 +3,9 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/fund/queries.h"
 #include "ledger/fund/transaction.h"
-#include "ledger/merkle.h"
-#include "ledger/rocks_log_store.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::server {
 

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/fund/queries.h"
 #include "ledger/fund/state_keys.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/status_macros.h"
 #include "services/grpc_status.h"
 #include "services/limits.h"
 

@@ -11,8 +11,8 @@
 
 #include "absl/status/statusor.h"
 #include "ledger/fund/state_view.h"
-#include "ledger/log_store.h"
-#include "ledger/note.h"
+#include "ledger/tlog/log_store.h"
+#include "ledger/tlog/note.h"
 #include "services/sequencer.h"
 #include "uuro/v1/ledger.pb.h"
 

@@ -9,7 +9,7 @@
 #include <cctype>
 
 #include "absl/status/status.h"
-#include "ledger/wall_clock.h"
+#include "ledger/tlog/wall_clock.h"
 #include "uuro/v1/transaction.pb.h"
 
 namespace uuro::server {

@@ -17,7 +17,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
-#include "ledger/rocks_log_store.h"
+#include "ledger/store/rocks_log_store.h"
 
 namespace prometheus {
 class Registry;

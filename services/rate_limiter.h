@@ -8,7 +8,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "ledger/keys.h"
+#include "ledger/tlog/keys.h"
 
 namespace uuro::server {
 

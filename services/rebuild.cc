@@ -9,9 +9,9 @@
 #include "ledger/fund/batch_applier.h"
 #include "ledger/fund/queries.h"
 #include "ledger/fund/state_view.h"
-#include "ledger/merkle.h"
-#include "ledger/rocks_log_store.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::server {
 namespace {

@@ -10,8 +10,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "clients/tile_log_reader.h"
-#include "ledger/log_store.h"
+#include "ledger/net/tile_log_reader.h"
+#include "ledger/tlog/log_store.h"
 #include "services/backup.h"
 #include "services/data_dir.h"
 

@@ -1,12 +1,12 @@
 #include "services/sequencer.h"
-#include "ledger/wall_clock.h"
+#include "ledger/tlog/wall_clock.h"
 
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/checkpoint.h"
+#include "ledger/tlog/checkpoint.h"
 #include "ledger/fund/queries.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::server {
 absl::StatusOr<SignedCheckpoint> ParseOwnCheckpoint(const std::string& note) {

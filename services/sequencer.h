@@ -20,8 +20,8 @@
 #include "absl/synchronization/mutex.h"
 #include "ledger/fund/batch_applier.h"
 #include "ledger/fund/cached_state.h"
-#include "ledger/log_store.h"
-#include "ledger/note.h"
+#include "ledger/tlog/log_store.h"
+#include "ledger/tlog/note.h"
 #include "services/metrics.h"
 
 namespace uuro::server {

@@ -5,8 +5,8 @@
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/note.h"
-#include "ledger/tiles.h"
+#include "ledger/tlog/note.h"
+#include "ledger/tlog/tiles.h"
 
 namespace uuro::server {
 namespace {

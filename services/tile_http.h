@@ -9,7 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "clients/http_listener.h"
+#include "ledger/net/http_listener.h"
 #include "services/ledger_view.h"
 
 namespace uuro::server {

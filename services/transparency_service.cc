@@ -1,7 +1,7 @@
 #include "services/transparency_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "ledger/merkle.h"
+#include "ledger/tlog/merkle.h"
 #include "services/grpc_status.h"
 #include "services/limits.h"
 

@@ -15,9 +15,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "ledger/fund/queries.h"
-#include "ledger/keys.h"
-#include "ledger/note.h"
-#include "ledger/rocks_log_store.h"
+#include "ledger/tlog/keys.h"
+#include "ledger/tlog/note.h"
+#include "ledger/store/rocks_log_store.h"
 #include "services/admin_socket.h"
 #include "services/backup.h"
 #include "services/config.h"

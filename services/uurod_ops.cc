@@ -10,9 +10,9 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/bytes.h"
-#include "ledger/rocks_log_store.h"
-#include "ledger/wall_clock.h"
+#include "ledger/tlog/bytes.h"
+#include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/wall_clock.h"
 #include "services/backup.h"
 #include "services/data_dir.h"
 #include "services/follower.h"

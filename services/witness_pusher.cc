@@ -7,11 +7,11 @@
 #include <future>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/cosignature.h"
+#include "ledger/tlog/cosignature.h"
 #include "ledger/fund/queries.h"
-#include "ledger/merkle.h"
-#include "ledger/note.h"
-#include "ledger/witness_protocol.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/tlog/note.h"
+#include "ledger/tlog/witness_protocol.h"
 
 namespace uuro::server {
 

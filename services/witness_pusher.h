@@ -16,7 +16,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "ledger/keys.h"
+#include "ledger/tlog/keys.h"
 #include "services/ledger_node.h"
 
 namespace uuro::server {

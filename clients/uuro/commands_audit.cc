@@ -11,9 +11,9 @@
 #include "clients/uuro/cosigned.h"
 #include "clients/uuro/receipt_file.h"
 #include "clients/uuro/table.h"
-#include "ledger/merkle.h"
-#include "ledger/receipt.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/fund/receipt.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::cli {
 namespace {

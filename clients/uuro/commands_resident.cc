@@ -5,7 +5,7 @@
 #include "clients/uuro/commands.h"
 #include "clients/uuro/describe.h"
 #include "clients/uuro/table.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::cli {
 namespace {

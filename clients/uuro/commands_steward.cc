@@ -1,7 +1,7 @@
 // The fund office: enroll and revoke residents, open and close rounds,
 // settle and reject redemptions, suspend and reinstate initiatives.
 #include "absl/strings/str_cat.h"
-#include "ledger/wall_clock.h"
+#include "ledger/tlog/wall_clock.h"
 #include "clients/uuro/commands.h"
 #include "clients/uuro/table.h"
 

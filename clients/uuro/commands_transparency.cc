@@ -12,7 +12,7 @@
 #include "clients/uuro/commands.h"
 #include "clients/witness.h"
 #include "clients/witness_http.h"
-#include "ledger/cosignature.h"
+#include "ledger/tlog/cosignature.h"
 
 namespace uuro::cli {
 namespace {

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::cli {
 namespace {

@@ -9,8 +9,8 @@
 
 #include "absl/status/statusor.h"
 #include "clients/ledger_client.h"
-#include "ledger/keys.h"
-#include "ledger/note.h"
+#include "ledger/tlog/keys.h"
+#include "ledger/tlog/note.h"
 #include "nlohmann/json.hpp"
 
 namespace uuro::cli {

@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/council_keys.h"
-#include "ledger/checkpoint.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::cli {
 namespace {

@@ -10,8 +10,8 @@
 
 #include "absl/status/statusor.h"
 #include "clients/uuro/context.h"
-#include "ledger/cosignature.h"
-#include "ledger/note.h"
+#include "ledger/tlog/cosignature.h"
+#include "ledger/tlog/note.h"
 
 namespace uuro::cli {
 

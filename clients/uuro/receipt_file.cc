@@ -4,8 +4,8 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/bytes.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/bytes.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::cli {
 

@@ -6,8 +6,8 @@
 #include "clients/checkpoint_store.h"
 #include "clients/uuro/commands.h"
 #include "clients/uuro/receipt_file.h"
-#include "ledger/receipt.h"
-#include "ledger/status_macros.h"
+#include "ledger/fund/receipt.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::cli {
 

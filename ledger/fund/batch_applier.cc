@@ -4,8 +4,8 @@
 #include "ledger/fund/rules.h"
 #include "ledger/fund/state_keys.h"
 #include "ledger/fund/validation.h"
-#include "ledger/note.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/note.h"
+#include "ledger/tlog/status_macros.h"
 #include "uuro/v1/state.pb.h"
 
 namespace uuro::fund {

@@ -7,7 +7,7 @@
 #include "absl/status/statusor.h"
 #include "ledger/fund/state_view.h"
 #include "ledger/fund/transaction.h"
-#include "ledger/log_store.h"
+#include "ledger/tlog/log_store.h"
 
 namespace uuro::fund {
 

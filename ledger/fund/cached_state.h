@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "ledger/fund/state_view.h"
-#include "ledger/log_store.h"
+#include "ledger/tlog/log_store.h"
 
 namespace uuro::fund {
 

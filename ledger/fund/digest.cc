@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "ledger/fund/batch_applier.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::fund {
 namespace {

@@ -5,7 +5,7 @@
 #include <functional>
 
 #include "absl/status/statusor.h"
-#include "ledger/log_store.h"
+#include "ledger/tlog/log_store.h"
 
 namespace uuro::fund {
 

@@ -7,7 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "ledger/fund/state_view.h"
-#include "ledger/keys.h"
+#include "ledger/tlog/keys.h"
 #include "uuro/v1/state.pb.h"
 
 namespace uuro::fund {

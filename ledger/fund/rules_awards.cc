@@ -4,7 +4,7 @@
 #include "ledger/fund/rules.h"
 #include "ledger/fund/state_keys.h"
 #include "ledger/fund/validation.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::fund {
 namespace {

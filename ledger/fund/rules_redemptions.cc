@@ -3,7 +3,7 @@
 #include "ledger/fund/queries.h"
 #include "ledger/fund/rules.h"
 #include "ledger/fund/state_keys.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::fund {
 

@@ -1,6 +1,6 @@
 #include "ledger/fund/state_keys.h"
 
-#include "ledger/store_keys.h"
+#include "ledger/store/store_keys.h"
 
 namespace uuro::fund::keys {
 namespace {

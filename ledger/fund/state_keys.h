@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/keys.h"
+#include "ledger/tlog/keys.h"
 
 namespace uuro::fund::keys {
 

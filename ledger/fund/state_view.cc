@@ -1,7 +1,7 @@
 #include "ledger/fund/state_view.h"
 
 #include "absl/strings/str_cat.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::fund {
 

@@ -11,8 +11,8 @@
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/message_lite.h"
-#include "ledger/bytes.h"
-#include "ledger/log_store.h"
+#include "ledger/tlog/bytes.h"
+#include "ledger/tlog/log_store.h"
 
 namespace uuro::fund {
 

@@ -3,8 +3,8 @@
 #define LEDGER_FUND_TRANSACTION_H_
 
 #include "absl/status/statusor.h"
-#include "ledger/bytes.h"
-#include "ledger/keys.h"
+#include "ledger/tlog/bytes.h"
+#include "ledger/tlog/keys.h"
 #include "uuro/v1/transaction.pb.h"
 
 namespace uuro::fund {

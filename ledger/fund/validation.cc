@@ -3,9 +3,9 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/keys.h"
-#include "ledger/status_macros.h"
-#include "ledger/text.h"
+#include "ledger/tlog/keys.h"
+#include "ledger/tlog/status_macros.h"
+#include "ledger/tlog/text.h"
 
 namespace uuro::fund {
 namespace {

@@ -12,8 +12,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "ledger/checkpoint.h"
-#include "ledger/merkle.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/merkle.h"
 #include "tests/testing/temp_dir.h"
 
 namespace uuro::client {

@@ -14,9 +14,9 @@
 #include "absl/strings/str_cat.h"
 #include "clients/ledger_client.h"
 #include "nlohmann/json.hpp"
-#include "ledger/checkpoint.h"
-#include "ledger/merkle.h"
-#include "ledger/tiles.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/tlog/tiles.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
 

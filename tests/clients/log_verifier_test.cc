@@ -2,7 +2,7 @@
 // names the entry that was changed on disk behind the server's back, and
 // refuses a server whose log was rolled back or forked since it last looked.
 #include "clients/log_verifier.h"
-#include "ledger/wall_clock.h"
+#include "ledger/tlog/wall_clock.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -16,7 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/checkpoint_store.h"
-#include "ledger/store_keys.h"
+#include "ledger/store/store_keys.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"

@@ -3,13 +3,13 @@
 // reads entries that lead to the signed root, tells a missing tile from a
 // mirror that is down, and proves (or refuses) that a local tree is a prefix
 // of the signed one.
-#include "clients/tile_log_reader.h"
+#include "ledger/net/tile_log_reader.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include "clients/ledger_client.h"
-#include "ledger/merkle.h"
+#include "ledger/tlog/merkle.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
 

@@ -13,12 +13,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/checkpoint.h"
-#include "ledger/cosignature.h"
-#include "ledger/merkle.h"
-#include "ledger/note.h"
-#include "ledger/wall_clock.h"
-#include "ledger/witness_protocol.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/cosignature.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/tlog/note.h"
+#include "ledger/tlog/wall_clock.h"
+#include "ledger/tlog/witness_protocol.h"
 #include "tests/testing/child_process.h"
 #include "tests/testing/memory_tree.h"
 #include "tests/testing/temp_dir.h"

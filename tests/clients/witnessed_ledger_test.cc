@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "clients/council_keys.h"
 #include "clients/ledger_client.h"
-#include "ledger/checkpoint.h"
+#include "ledger/tlog/checkpoint.h"
 #include "tests/testing/child_process.h"
 #include "tests/testing/uurod_process.h"
 

@@ -16,11 +16,11 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/checkpoint.h"
-#include "ledger/keys.h"
-#include "ledger/merkle.h"
-#include "ledger/note.h"
-#include "ledger/receipt.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/keys.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/tlog/note.h"
+#include "ledger/fund/receipt.h"
 
 namespace {
 

@@ -17,8 +17,8 @@
 #include <utility>
 #include <vector>
 
-#include "ledger/merkle.h"
-#include "ledger/tiles.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/tlog/tiles.h"
 
 namespace {
 

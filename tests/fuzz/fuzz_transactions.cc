@@ -27,8 +27,8 @@
 #include "ledger/fund/state_keys.h"
 #include "ledger/fund/totals.h"
 #include "ledger/fund/transaction.h"
-#include "ledger/keys.h"
-#include "ledger/note.h"
+#include "ledger/tlog/keys.h"
+#include "ledger/tlog/note.h"
 #include "uuro/v1/transaction.pb.h"
 
 namespace uuro::fund {

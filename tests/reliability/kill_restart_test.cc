@@ -22,12 +22,12 @@
 #include <thread>
 
 #include "clients/ledger_client.h"
-#include "ledger/checkpoint.h"
+#include "ledger/tlog/checkpoint.h"
 #include "ledger/fund/digest.h"
-#include "ledger/merkle.h"
-#include "ledger/receipt.h"
-#include "ledger/rocks_log_store.h"
-#include "ledger/wall_clock.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/fund/receipt.h"
+#include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/wall_clock.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
 

@@ -16,10 +16,10 @@
 #include <memory>
 
 #include "clients/ledger_client.h"
-#include "ledger/checkpoint.h"
+#include "ledger/tlog/checkpoint.h"
 #include "ledger/fund/digest.h"
-#include "ledger/receipt.h"
-#include "ledger/wall_clock.h"
+#include "ledger/fund/receipt.h"
+#include "ledger/tlog/wall_clock.h"
 #include "services/ledger_node.h"
 #include "services/server.h"
 #include "tests/testing/uurod_helpers.h"

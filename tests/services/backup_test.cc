@@ -10,9 +10,9 @@
 #include <thread>
 
 #include "clients/ledger_client.h"
-#include "ledger/checkpoint.h"
+#include "ledger/tlog/checkpoint.h"
 #include "ledger/fund/digest.h"
-#include "ledger/rocks_log_store.h"
+#include "ledger/store/rocks_log_store.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
 

@@ -12,7 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/ledger_client.h"
-#include "ledger/status_macros.h"
+#include "ledger/tlog/status_macros.h"
 #include "tests/testing/tile_proxy.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"

@@ -14,10 +14,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/ledger_client.h"
-#include "ledger/checkpoint.h"
-#include "ledger/merkle.h"
-#include "ledger/note.h"
-#include "ledger/tiles.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/tlog/note.h"
+#include "ledger/tlog/tiles.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
 

@@ -17,9 +17,9 @@
 
 #include "clients/ledger_client.h"
 #include "ledger/fund/digest.h"
-#include "ledger/receipt.h"
-#include "ledger/rocks_log_store.h"
-#include "ledger/wall_clock.h"
+#include "ledger/fund/receipt.h"
+#include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/wall_clock.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
 

@@ -13,7 +13,7 @@
 
 #include "absl/synchronization/barrier.h"
 #include "clients/ledger_client.h"
-#include "ledger/receipt.h"
+#include "ledger/fund/receipt.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
 

@@ -13,9 +13,9 @@
 #include <thread>
 
 #include "clients/ledger_client.h"
-#include "ledger/wall_clock.h"
+#include "ledger/tlog/wall_clock.h"
 #include "ledger/fund/transaction.h"
-#include "ledger/receipt.h"
+#include "ledger/fund/receipt.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
 

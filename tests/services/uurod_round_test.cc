@@ -7,10 +7,10 @@
 #include <thread>
 
 #include "clients/ledger_client.h"
-#include "ledger/wall_clock.h"
-#include "ledger/checkpoint.h"
-#include "ledger/merkle.h"
-#include "ledger/receipt.h"
+#include "ledger/tlog/wall_clock.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/fund/receipt.h"
 #include "tests/testing/uurod_process.h"
 
 namespace uuro {

@@ -11,8 +11,8 @@
 #include "absl/status/statusor.h"
 #include "ledger/fund/batch_applier.h"
 #include "ledger/fund/queries.h"
-#include "ledger/keys.h"
-#include "ledger/log_store.h"
+#include "ledger/tlog/keys.h"
+#include "ledger/tlog/log_store.h"
 #include "tests/testing/temp_dir.h"
 #include "uuro/v1/transaction.pb.h"
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/merkle.h"
+#include "ledger/tlog/merkle.h"
 
 namespace uuro::testing {
 

@@ -14,10 +14,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "clients/ledger_client.h"
-#include "ledger/bytes.h"
-#include "ledger/checkpoint.h"
-#include "ledger/keys.h"
-#include "ledger/note.h"
+#include "ledger/tlog/bytes.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/keys.h"
+#include "ledger/tlog/note.h"
 #include "uuro/v1/transaction.pb.h"
 
 namespace uuro::testing {

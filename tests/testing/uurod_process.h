@@ -14,8 +14,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "ledger/keys.h"
-#include "ledger/note.h"
+#include "ledger/tlog/keys.h"
+#include "ledger/tlog/note.h"
 #include "tests/testing/child_process.h"
 #include "tests/testing/temp_dir.h"
 

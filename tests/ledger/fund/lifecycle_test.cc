@@ -4,7 +4,7 @@
 
 #include "ledger/fund/digest.h"
 #include "ledger/fund/queries.h"
-#include "ledger/rocks_log_store.h"
+#include "ledger/store/rocks_log_store.h"
 #include "tests/testing/fund_harness.h"
 
 namespace uuro {

@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "ledger/bytes.h"
-#include "ledger/keys.h"
+#include "ledger/tlog/bytes.h"
+#include "ledger/tlog/keys.h"
 #include "uuro/v1/state.pb.h"
 #include "uuro/v1/transaction.pb.h"
 

@@ -1,0 +1,528 @@
+#include "ledger/store/rocks_log_store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/options.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/utilities/options_util.h>
+#include <rocksdb/write_batch.h>
+
+#include <cstdarg>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "ledger/tlog/fifo_cache.h"
+#include "ledger/tlog/status_macros.h"
+#include "ledger/store/store_keys.h"
+
+namespace uuro {
+namespace {
+
+namespace fs = std::filesystem;
+namespace sk = store_keys;
+
+rocksdb::Slice ToSlice(ByteView b) {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+
+// Maps RocksDB failures to the codes the rest of the system acts on: a write
+// that could not happen (disk full, I/O error) is UNAVAILABLE so that callers
+// may retry, damaged data is DATA_LOSS.
+absl::Status FromRocks(const rocksdb::Status& s, const std::string& what) {
+  if (s.ok()) return absl::OkStatus();
+  std::string msg = absl::StrCat(what, ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(msg);
+  if (s.IsCorruption()) return absl::DataLossError(msg);
+  if (s.IsIOError() || s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) {
+    return absl::UnavailableError(msg);
+  }
+  return absl::InternalError(msg);
+}
+
+// RocksDB's own diagnostics, warnings and worse, to stderr. Its default LOG
+// file is written through a file writer that asserts (in Debian's build)
+// when a write follows a failed one, so a full disk would abort the process
+// instead of failing the commit that ran into it.
+class StderrLogger final : public rocksdb::Logger {
+ public:
+  StderrLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    char line[1024];
+    int n = std::vsnprintf(line, sizeof line, format, ap);
+    if (n < 0) return;
+    std::fprintf(stderr, "rocksdb: %s\n", line);
+  }
+};
+
+// Memory stays bounded whatever the size of the log: memtables of all
+// column families share one budget, and table blocks, indexes and filters
+// live in one LRU cache of fixed size. Bloom filters answer most reads of
+// absent state keys (a resident's first award) without touching a file.
+// Nothing is compressed: tree nodes are hashes and entries mostly keys and
+// signatures, so compression would cost CPU on every read for little space.
+constexpr size_t kMemtableBudget = 64 << 20;
+constexpr size_t kBlockCacheSize = 64 << 20;
+// Recent tree nodes and entries kept decoded in memory (a few MB): more than
+// the largest commit, so every receipt of a batch finds its entry and proof.
+constexpr size_t kCachedNodes = 1 << 16;
+constexpr size_t kCachedEntries = 1 << 13;
+
+uint64_t NodeCacheKey(NodeId id) {
+  return (uint64_t{id.level} << 56) | id.index;
+}
+
+rocksdb::Options BaseOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::Options options;
+  static const auto logger = std::make_shared<StderrLogger>();
+  options.info_log = logger;
+  options.IncreaseParallelism(2);
+  options.max_background_jobs = 2;
+  options.keep_log_file_num = 4;
+  options.db_write_buffer_size = kMemtableBudget;
+  options.write_buffer_size = 16 << 20;
+  options.max_write_buffer_number = 3;
+  options.level_compaction_dynamic_level_bytes = true;
+  options.max_bytes_for_level_base = 256 << 20;
+  options.target_file_size_base = 32 << 20;
+  options.compression = rocksdb::kNoCompression;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.format_version = 5;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
+
+class RocksLogStore final : public LogStore {
+ public:
+  static absl::StatusOr<std::unique_ptr<LogStore>> Open(const std::string& dir,
+                                                        bool create,
+                                                        Durability durability);
+  ~RocksLogStore() override;
+
+  uint64_t size() const override {
+    absl::MutexLock lock(&mu_);
+    return frontier_.size();
+  }
+  Hash root() const override {
+    absl::MutexLock lock(&mu_);
+    return root_;
+  }
+  std::string checkpoint() const override {
+    absl::MutexLock lock(&mu_);
+    return checkpoint_;
+  }
+
+  absl::Status Append(const AppendBatch& batch,
+                      const CheckpointMaker& make_checkpoint) override;
+  absl::StatusOr<Bytes> ReadEntry(uint64_t index) const override;
+  absl::StatusOr<std::vector<Bytes>> ReadEntries(uint64_t begin,
+                                                 uint64_t end) const override;
+  absl::StatusOr<Hash> ReadNode(NodeId id) const override;
+  absl::StatusOr<std::optional<Bytes>> ReadState(
+      std::string_view key) const override;
+  using LogStore::ScanState;
+  absl::Status ScanState(
+      std::string_view prefix, std::string_view start,
+      const std::function<bool(std::string_view, ByteView)>& visit)
+      const override;
+
+  absl::Status CheckpointTo(const std::string& dir) const;
+  RocksFigures Figures() const;
+
+ private:
+  explicit RocksLogStore(Durability durability)
+      : durability_(durability),
+        nodes_cache_(kCachedNodes),
+        entries_cache_(kCachedEntries) {}
+  absl::Status Initialize();  // Writes the meta records of an empty ledger.
+  absl::Status Check(const std::string& dir);  // Loads and verifies the tree.
+  absl::StatusOr<std::optional<std::string>> GetMeta(const char* key) const;
+
+  const Durability durability_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // Owned; freed first.
+  rocksdb::ColumnFamilyHandle* entries_ = nullptr;
+  rocksdb::ColumnFamilyHandle* nodes_ = nullptr;
+  rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+  rocksdb::ColumnFamilyHandle* state_ = nullptr;
+
+  // Serializes appenders; held for a whole commit, never by readers.
+  std::mutex append_mu_;
+  bool write_failed_ = false;  // Guarded by append_mu_.
+  // Guards the committed view that readers see; held only briefly.
+  mutable absl::Mutex mu_;
+  TreeFrontier frontier_ ABSL_GUARDED_BY(mu_);
+  Hash root_ ABSL_GUARDED_BY(mu_) = EmptyTreeRoot();
+  std::string checkpoint_ ABSL_GUARDED_BY(mu_);
+  // Committed nodes and entries only: filled after a commit or a read.
+  mutable FifoCache<Hash> nodes_cache_;  // Reads fill it too.
+  FifoCache<Bytes> entries_cache_;
+};
+
+absl::StatusOr<std::unique_ptr<LogStore>> RocksLogStore::Open(
+    const std::string& dir, bool create, Durability durability) {
+  std::error_code ec;
+  bool has_db = fs::exists(fs::path(dir) / "CURRENT", ec);
+  if (create) {
+    if (has_db) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("a ledger already exists in ", dir, "; not replacing it"));
+    }
+    if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          dir, " is not empty; a new ledger needs an empty or new folder"));
+    }
+    fs::create_directories(dir, ec);
+    if (ec) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("cannot create ", dir, ": ", ec.message()));
+    }
+  } else if (!has_db) {
+    return absl::NotFoundError(absl::StrCat("no ledger in ", dir));
+  }
+
+  const auto cache = rocksdb::NewLRUCache(kBlockCacheSize);
+  rocksdb::DBOptions db_options(BaseOptions(cache));
+  db_options.create_if_missing = create;
+  db_options.create_missing_column_families = create;
+  db_options.error_if_exists = create;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  rocksdb::ColumnFamilyOptions cf_options(BaseOptions(cache));
+  for (const char* name : {rocksdb::kDefaultColumnFamilyName.c_str(),
+                           sk::kEntries, sk::kNodes, sk::kMeta, sk::kState}) {
+    families.emplace_back(name, cf_options);
+  }
+  if (!create) {
+    std::vector<std::string> existing;
+    auto s = rocksdb::DB::ListColumnFamilies(db_options, dir, &existing);
+    if (!s.ok() || existing.size() != families.size()) {
+      return absl::NotFoundError(absl::StrCat(
+          dir, " holds a database that is not a Uuro ledger"));
+    }
+  }
+
+  auto store = std::unique_ptr<RocksLogStore>(new RocksLogStore(durability));
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s =
+      rocksdb::DB::Open(db_options, dir, families, &store->handles_, &db);
+  if (!s.ok()) {
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+      return absl::UnavailableError(absl::StrCat(
+          "the ledger in ", dir, " is in use by another process"));
+    }
+    if (s.IsInvalidArgument()) {
+      return absl::NotFoundError(absl::StrCat(
+          dir, " holds a database that is not a Uuro ledger: ", s.ToString()));
+    }
+    return FromRocks(s, absl::StrCat("cannot open the ledger in ", dir));
+  }
+  store->db_.reset(db);
+  store->entries_ = store->handles_[1];
+  store->nodes_ = store->handles_[2];
+  store->meta_ = store->handles_[3];
+  store->state_ = store->handles_[4];
+  if (create) UURO_RETURN_IF_ERROR(store->Initialize());
+  UURO_RETURN_IF_ERROR(store->Check(dir));
+  return std::unique_ptr<LogStore>(std::move(store));
+}
+
+RocksLogStore::~RocksLogStore() {
+  for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
+  if (db_) db_->Close().PermitUncheckedError();
+}
+
+absl::Status RocksLogStore::Initialize() {
+  rocksdb::WriteBatch wb;
+  wb.Put(meta_, sk::kFormatKey, sk::kFormatValue);
+  wb.Put(meta_, sk::kTreeSizeKey, sk::EncodeUint64(0));
+  Hash empty = EmptyTreeRoot();
+  wb.Put(meta_, sk::kRootKey, ToSlice(empty));
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return FromRocks(db_->Write(wo, &wb), "cannot initialize the ledger");
+}
+
+absl::StatusOr<std::optional<std::string>> RocksLogStore::GetMeta(
+    const char* key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_, key, &value);
+  if (s.IsNotFound()) return std::nullopt;
+  UURO_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("cannot read ", key)));
+  return value;
+}
+
+absl::Status RocksLogStore::Check(const std::string& dir) {
+  UURO_ASSIGN_OR_RETURN(auto format, GetMeta(sk::kFormatKey));
+  if (format != sk::kFormatValue) {
+    return absl::NotFoundError(absl::StrCat(
+        dir, " holds a database that is not a Uuro ledger (format ",
+        format ? *format : "missing", ")"));
+  }
+  UURO_ASSIGN_OR_RETURN(auto size_text, GetMeta(sk::kTreeSizeKey));
+  UURO_ASSIGN_OR_RETURN(auto root_text, GetMeta(sk::kRootKey));
+  UURO_ASSIGN_OR_RETURN(auto checkpoint, GetMeta(sk::kCheckpointKey));
+  std::optional<uint64_t> size =
+      size_text ? sk::DecodeUint64(*size_text) : std::nullopt;
+  if (!size || !root_text || root_text->size() != kHashSize) {
+    return absl::DataLossError(
+        absl::StrCat("the ledger in ", dir, " has no valid tree size or root"));
+  }
+  auto frontier = TreeFrontier::Load(*this, *size);
+  if (!frontier.ok()) {
+    return absl::DataLossError(absl::StrCat("the ledger in ", dir,
+                                            " is missing tree hashes: ",
+                                            frontier.status().message()));
+  }
+  Hash root = frontier->Root();
+  if (AsString(root) != *root_text) {
+    return absl::DataLossError(absl::StrCat(
+        "the ledger in ", dir,
+        ": the stored root does not match the stored tree hashes"));
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    frontier_ = std::move(*frontier);
+    root_ = root;
+    checkpoint_ = checkpoint.value_or("");
+  }
+  if (*size > 0) {
+    auto last = ReadEntry(*size - 1);
+    auto leaf = ReadNode({0, *size - 1});
+    if (!last.ok() || !leaf.ok() || HashLeaf(*last) != *leaf) {
+      return absl::DataLossError(absl::StrCat(
+          "the ledger in ", dir, ": the last entry does not match its leaf hash"));
+    }
+  }
+  std::string extra;
+  if (db_->Get(rocksdb::ReadOptions(), entries_, sk::EntryKey(*size), &extra)
+          .ok()) {
+    return absl::DataLossError(absl::StrCat(
+        "the ledger in ", dir, " holds entries beyond its tree size"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RocksLogStore::Append(const AppendBatch& batch,
+                                   const CheckpointMaker& make_checkpoint) {
+  for (const Bytes& entry : batch.entries) {
+    if (entry.size() > kMaxEntrySize) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "an entry is ", entry.size(), " bytes; the limit is ", kMaxEntrySize));
+    }
+  }
+  std::lock_guard<std::mutex> append_lock(append_mu_);
+  if (write_failed_) {
+    // A failed write (disk full, I/O error) leaves RocksDB refusing every
+    // write until it is told to resume; it re-checks the disk when it is.
+    UURO_RETURN_IF_ERROR(
+        FromRocks(db_->Resume(), "the store cannot write again yet"));
+    write_failed_ = false;
+  }
+  TreeFrontier frontier;
+  {
+    absl::MutexLock lock(&mu_);
+    frontier = frontier_;
+  }
+  rocksdb::WriteBatch wb;
+  const uint64_t first = frontier.size();
+  std::vector<std::pair<NodeId, Hash>> nodes;
+  nodes.reserve(batch.entries.size() * 2);
+  for (const Bytes& entry : batch.entries) {
+    wb.Put(entries_, sk::EntryKey(frontier.size()), ToSlice(entry));
+    frontier.Append(HashLeaf(entry), [&](NodeId id, const Hash& hash) {
+      wb.Put(nodes_, sk::NodeKey(id), ToSlice(hash));
+      nodes.emplace_back(id, hash);
+    });
+  }
+  for (const StateWrite& write : batch.state) {
+    if (write.value) {
+      wb.Put(state_, write.key, ToSlice(*write.value));
+    } else {
+      wb.Delete(state_, write.key);
+    }
+  }
+  Hash root = frontier.Root();
+  wb.Put(meta_, sk::kTreeSizeKey, sk::EncodeUint64(frontier.size()));
+  wb.Put(meta_, sk::kRootKey, ToSlice(root));
+  std::string checkpoint;
+  if (make_checkpoint) {
+    UURO_ASSIGN_OR_RETURN(checkpoint, make_checkpoint(frontier.size(), root));
+    if (!checkpoint.empty()) wb.Put(meta_, sk::kCheckpointKey, checkpoint);
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = durability_ == Durability::kSynced;
+  wo.disableWAL = durability_ == Durability::kScratch;
+  rocksdb::Status written = db_->Write(wo, &wb);
+  if (!written.ok()) {
+    write_failed_ = true;
+    return FromRocks(written, "cannot commit");
+  }
+
+  // Durable now: readers may see it, from the caches first.
+  for (const auto& [id, hash] : nodes) nodes_cache_.Put(NodeCacheKey(id), hash);
+  for (size_t i = 0; i < batch.entries.size(); ++i) {
+    entries_cache_.Put(first + i, batch.entries[i]);
+  }
+  absl::MutexLock lock(&mu_);
+  frontier_ = std::move(frontier);
+  root_ = root;
+  if (!checkpoint.empty()) checkpoint_ = std::move(checkpoint);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Bytes> RocksLogStore::ReadEntry(uint64_t index) const {
+  if (index >= size()) {
+    return absl::NotFoundError(absl::StrCat("no entry ", index, "; the log has ",
+                                            size(), " entries"));
+  }
+  if (auto cached = entries_cache_.Get(index)) return *std::move(cached);
+  std::string value;
+  UURO_RETURN_IF_ERROR(FromRocks(
+      db_->Get(rocksdb::ReadOptions(), entries_, sk::EntryKey(index), &value),
+      absl::StrCat("cannot read entry ", index)));
+  return ToBytes(value);
+}
+
+absl::StatusOr<std::vector<Bytes>> RocksLogStore::ReadEntries(
+    uint64_t begin, uint64_t end) const {
+  if (begin > end || end > size()) {
+    return absl::OutOfRangeError(absl::StrCat("entries [", begin, ", ", end,
+                                              ") are not all in a log of ",
+                                              size()));
+  }
+  std::vector<Bytes> out;
+  out.reserve(end - begin);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), entries_));
+  uint64_t want = begin;
+  for (it->Seek(sk::EntryKey(begin)); want < end && it->Valid(); it->Next()) {
+    if (sk::DecodeUint64(it->key().ToStringView()) != want) break;
+    out.push_back(ToBytes(it->value().ToStringView()));
+    ++want;
+  }
+  UURO_RETURN_IF_ERROR(FromRocks(it->status(), "cannot read entries"));
+  if (want != end) {
+    return absl::DataLossError(absl::StrCat("entry ", want, " is missing"));
+  }
+  return out;
+}
+
+absl::StatusOr<Hash> RocksLogStore::ReadNode(NodeId id) const {
+  if (auto cached = nodes_cache_.Get(NodeCacheKey(id))) return *cached;
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), nodes_, sk::NodeKey(id), &value);
+  if (s.IsNotFound()) {
+    return absl::NotFoundError(absl::StrCat("no tree node at level ", id.level,
+                                            " index ", id.index));
+  }
+  UURO_RETURN_IF_ERROR(FromRocks(s, "cannot read a tree node"));
+  if (value.size() != kHashSize) {
+    return absl::DataLossError("a stored tree node is not 32 bytes");
+  }
+  Hash hash;
+  std::copy(value.begin(), value.end(), hash.begin());
+  nodes_cache_.Put(NodeCacheKey(id), hash);
+  return hash;
+}
+
+absl::StatusOr<std::optional<Bytes>> RocksLogStore::ReadState(
+    std::string_view key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), state_,
+                               rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  UURO_RETURN_IF_ERROR(FromRocks(s, "cannot read state"));
+  return ToBytes(value);
+}
+
+absl::Status RocksLogStore::ScanState(
+    std::string_view prefix, std::string_view start,
+    const std::function<bool(std::string_view, ByteView)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), state_));
+  std::string_view from = start > prefix ? start : prefix;
+  for (it->Seek(rocksdb::Slice(from.data(), from.size()));
+       it->Valid() && it->key().starts_with(
+                          rocksdb::Slice(prefix.data(), prefix.size()));
+       it->Next()) {
+    rocksdb::Slice v = it->value();
+    if (!visit(it->key().ToStringView(),
+               ByteView(reinterpret_cast<const uint8_t*>(v.data()), v.size()))) {
+      break;
+    }
+  }
+  return FromRocks(it->status(), "cannot scan state");
+}
+
+absl::Status RocksLogStore::CheckpointTo(const std::string& dir) const {
+  rocksdb::Checkpoint* made = nullptr;
+  UURO_RETURN_IF_ERROR(
+      FromRocks(rocksdb::Checkpoint::Create(db_.get(), &made),
+                "cannot start a checkpoint"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(made);
+  // 0: always flush the memtables first, so the copy needs no WAL replay.
+  return FromRocks(checkpoint->CreateCheckpoint(dir, 0),
+                   absl::StrCat("cannot write a checkpoint to ", dir));
+}
+
+RocksFigures RocksLogStore::Figures() const {
+  RocksFigures figures;
+  db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kLiveSstFilesSize,
+                                &figures.live_sst_bytes);
+  db_->GetAggregatedIntProperty(
+      rocksdb::DB::Properties::kEstimatePendingCompactionBytes,
+      &figures.pending_compaction_bytes);
+  db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCompactionPending,
+                                &figures.compaction_pending);
+  db_->GetIntProperty(rocksdb::DB::Properties::kNumRunningCompactions,
+                      &figures.running_compactions);
+  db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kSizeAllMemTables,
+                                &figures.memtable_bytes);
+  return figures;
+}
+
+const RocksLogStore* AsRocks(const LogStore& store) {
+  return dynamic_cast<const RocksLogStore*>(&store);
+}
+
+}  // namespace
+
+absl::Status CheckpointRocksLogStore(const LogStore& store,
+                                     const std::string& dir) {
+  const RocksLogStore* rocks = AsRocks(store);
+  if (rocks == nullptr) {
+    return absl::FailedPreconditionError("the store is not on RocksDB");
+  }
+  return rocks->CheckpointTo(dir);
+}
+
+absl::StatusOr<RocksFigures> ReadRocksFigures(const LogStore& store) {
+  const RocksLogStore* rocks = AsRocks(store);
+  if (rocks == nullptr) {
+    return absl::FailedPreconditionError("the store is not on RocksDB");
+  }
+  return rocks->Figures();
+}
+
+absl::StatusOr<std::unique_ptr<LogStore>> CreateRocksLogStore(
+    const std::string& dir, Durability durability) {
+  return RocksLogStore::Open(dir, /*create=*/true, durability);
+}
+
+absl::StatusOr<std::unique_ptr<LogStore>> OpenRocksLogStore(
+    const std::string& dir) {
+  return RocksLogStore::Open(dir, /*create=*/false, Durability::kSynced);
+}
+
+}  // namespace uuro
