@@ -17,8 +17,8 @@ constexpr uint64_t kExpiryMs = 60 * 60 * 1000;
 constexpr const char* kDistricts[] = {"harbour", "old-town", "riverside",
                                       "hillside", "university"};
 
-absl::StatusOr<uint64_t> NextNonce(const std::shared_ptr<grpc::Channel>& channel,
-                                   const PublicKey& key) {
+absl::StatusOr<uint64_t> NextNonce(
+    const std::shared_ptr<grpc::Channel>& channel, const PublicKey& key) {
   auto stub = v1::Ledger::NewStub(channel);
   grpc::ClientContext context;
   v1::GetNextNonceRequest request;
@@ -47,7 +47,8 @@ absl::StatusOr<std::vector<uint64_t>> SubmitAll(
   for (size_t start = 0; start < envelopes.size(); start += kBatch) {
     grpc::ClientContext context;
     v1::SubmitBatchRequest request;
-    for (size_t i = start; i < std::min(envelopes.size(), start + kBatch); ++i) {
+    for (size_t i = start; i < std::min(envelopes.size(), start + kBatch);
+         ++i) {
       request.add_envelopes(envelopes[i]);
     }
     v1::SubmitBatchResponse response;
@@ -130,8 +131,9 @@ absl::StatusOr<std::unique_ptr<BenchFund>> BenchFund::Create(
   rules->set_trust_threshold(100);
   UURO_ASSIGN_OR_RETURN(uint64_t nonce,
                         NextNonce(channel, stewards[0].public_key()));
-  UURO_ASSIGN_OR_RETURN(std::vector<uint64_t> round,
-                        SubmitAll(channel, {Sign(stewards[0], open, origin, nonce)}));
+  UURO_ASSIGN_OR_RETURN(
+      std::vector<uint64_t> round,
+      SubmitAll(channel, {Sign(stewards[0], open, origin, nonce)}));
   return std::unique_ptr<BenchFund>(new BenchFund(
       origin, round.at(0), std::move(initiatives), std::move(residents)));
 }

@@ -55,8 +55,8 @@ class BenchFund {
     uint64_t next_nonce = 0;
     uint64_t awards = 0;
   };
-  BenchFund(std::string origin, uint64_t round, std::vector<uint64_t> initiatives,
-            std::vector<Resident> residents);
+  BenchFund(std::string origin, uint64_t round,
+            std::vector<uint64_t> initiatives, std::vector<Resident> residents);
 
   const std::string origin_;
   const uint64_t round_;

@@ -5,10 +5,10 @@
 //   uuro-bench verify-rate
 //   uuro-bench awards --server ADDR --pid PID --steward-key F [--steward-key F]
 //   uuro-bench growth --server ADDR --pid PID --steward-key F --sizes 10000,...
-#include <CLI/CLI.hpp>
-#include <atomic>
 #include <time.h>
 
+#include <CLI/CLI.hpp>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -36,7 +36,7 @@ struct Flags {
   size_t initiatives = 1000;
   size_t clients = 32;
   double seconds = 10;
-  double bound = 0;  // B, awards per second the signature checks allow.
+  double bound = 0;      // B, awards per second the signature checks allow.
   double bound_now = 0;  // The same on this machine's share of its cores now.
   size_t batch_size = 50;
   std::string modes = "unary,batch";
@@ -51,7 +51,8 @@ double Seconds(Clock::time_point since) {
 double Mb(uint64_t bytes) { return static_cast<double>(bytes) / (1 << 20); }
 
 int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "uuro-bench: %s\n", std::string(status.message()).c_str());
+  std::fprintf(stderr, "uuro-bench: %s\n",
+               std::string(status.message()).c_str());
   return 1;
 }
 
@@ -60,7 +61,7 @@ int Fail(const absl::Status& status) {
 // does when it runs, whatever else the machine is doing), and all threads
 // together per wall second (what the machine gives right now).
 struct VerifyRates {
-  double per_cpu_second = 0;  // Of one thread, averaged over the threads.
+  double per_cpu_second = 0;   // Of one thread, averaged over the threads.
   double per_wall_second = 0;  // All threads together.
 };
 
@@ -78,7 +79,8 @@ VerifyRates MeasureVerifyRates(double seconds, unsigned threads) {
   auto cpu_now = [] {
     timespec t{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+    return static_cast<double>(t.tv_sec) +
+           static_cast<double>(t.tv_nsec) * 1e-9;
   };
   std::vector<uint64_t> done(threads);
   std::vector<double> cpu(threads);
@@ -90,7 +92,8 @@ VerifyRates MeasureVerifyRates(double seconds, unsigned threads) {
       const double cpu_start = cpu_now();
       while (Seconds(start) < seconds) {
         for (int i = 0; i < 100; ++i) {
-          if (!VerifySignature(key.public_key(), fund::kTxContext, AsBytes(bytes), sig)) {
+          if (!VerifySignature(key.public_key(), fund::kTxContext,
+                               AsBytes(bytes), sig)) {
             bad = true;
           }
         }
@@ -124,7 +127,8 @@ int VerifyRate(double seconds, unsigned threads) {
 // B_now just before a timed phase: one verifying thread per core for half a
 // second, so that each phase's ratio uses the machine's share at its time.
 double BoundNow() {
-  return MeasureVerifyRates(0.5, std::max(1u, std::thread::hardware_concurrency()))
+  return MeasureVerifyRates(0.5,
+                            std::max(1u, std::thread::hardware_concurrency()))
       .per_wall_second;
 }
 
@@ -137,7 +141,8 @@ absl::StatusOr<std::unique_ptr<BenchFund>> MakeFund(const Flags& flags,
   }
   auto channel = MakeChannels(flags.server, 1)[0];
   const auto start = Clock::now();
-  UURO_ASSIGN_OR_RETURN(auto fund, BenchFund::Create(channel, std::move(stewards), spec));
+  UURO_ASSIGN_OR_RETURN(auto fund,
+                        BenchFund::Create(channel, std::move(stewards), spec));
   std::printf("setup: %zu residents and %zu initiatives enrolled in %.1f s\n",
               spec.residents, spec.initiatives, Seconds(start));
   return fund;
@@ -170,21 +175,23 @@ Phase RunPhase(const Flags& flags, BenchFund& fund,
   return phase;
 }
 
-void PrintPhase(const char* name, const Flags& flags, const LoadOptions& options,
-                Phase& phase) {
+void PrintPhase(const char* name, const Flags& flags,
+                const LoadOptions& options, Phase& phase) {
   LoadResult& r = phase.load;
-  const double rate = r.seconds > 0 ? static_cast<double>(r.accepted) / r.seconds : 0;
+  const double rate =
+      r.seconds > 0 ? static_cast<double>(r.accepted) / r.seconds : 0;
   const double cpu = phase.after.cpu_seconds - phase.before.cpu_seconds;
   std::printf(
       "%s: %s%s, %zu clients: %llu awards durable in %.1f s = %.0f awards/s "
-      "(%.2f x B, %.2f x B_now); latency p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms; server "
+      "(%.2f x B, %.2f x B_now); latency p50 %.1f ms, p99 %.1f ms, p99.9 %.1f "
+      "ms; server "
       "CPU %.3f s per 1,000 awards; server peak RSS %.0f MB\n",
       name, options.batch ? "SubmitBatch of " : "unary Submit",
       options.batch ? std::to_string(options.batch_size).c_str() : "",
-      flags.clients, static_cast<unsigned long long>(r.accepted), r.seconds, rate,
-      flags.bound > 0 ? rate / flags.bound : 0,
-      rate / phase.bound_now, Quantile(r.latency_ms, 0.5),
-      Quantile(r.latency_ms, 0.99), Quantile(r.latency_ms, 0.999),
+      flags.clients, static_cast<unsigned long long>(r.accepted), r.seconds,
+      rate, flags.bound > 0 ? rate / flags.bound : 0, rate / phase.bound_now,
+      Quantile(r.latency_ms, 0.5), Quantile(r.latency_ms, 0.99),
+      Quantile(r.latency_ms, 0.999),
       r.accepted ? cpu * 1000 / static_cast<double>(r.accepted) : 0,
       Mb(phase.after.peak_rss_bytes));
   std::printf("  B_now just before: %.0f/s\n", phase.bound_now);
@@ -193,13 +200,16 @@ void PrintPhase(const char* name, const Flags& flags, const LoadOptions& options
     // itself: a figure that other work on the machine does not move much.
     const double cores = std::max(1u, std::thread::hardware_concurrency());
     const double capacity = cores * static_cast<double>(r.accepted) / cpu;
-    std::printf("  server CPU bound: %.0f cores / %.0f us per award = %.0f awards/s (%.2f x B)\n",
-                cores, cpu * 1e6 / static_cast<double>(r.accepted), capacity,
-                capacity / flags.bound);
+    std::printf(
+        "  server CPU bound: %.0f cores / %.0f us per award = %.0f awards/s "
+        "(%.2f x B)\n",
+        cores, cpu * 1e6 / static_cast<double>(r.accepted), capacity,
+        capacity / flags.bound);
   }
   if (r.refused > 0) {
     std::printf("  %llu refused; the first: %s\n",
-                static_cast<unsigned long long>(r.refused), r.first_refusal.c_str());
+                static_cast<unsigned long long>(r.refused),
+                r.first_refusal.c_str());
   }
   std::fflush(stdout);
 }
@@ -210,7 +220,8 @@ int Awards(const Flags& flags) {
   auto channels = MakeChannels(flags.server, flags.clients);
   const size_t count = ToSign(flags, flags.seconds);
   double peak = 0;
-  for (const std::string& mode : std::vector<std::string>(absl::StrSplit(flags.modes, ','))) {
+  for (const std::string& mode :
+       std::vector<std::string>(absl::StrSplit(flags.modes, ','))) {
     LoadOptions options;
     options.batch = mode == "batch";
     options.batch_size = flags.batch_size;
@@ -227,22 +238,25 @@ int Awards(const Flags& flags) {
     LoadOptions options;
     options.seconds = flags.seconds;
     options.rate = peak / 2;
-    Phase phase = RunPhase(flags, **fund, channels, options,
-                           static_cast<size_t>(flags.seconds * options.rate * 1.05) + 100);
-    std::printf("half of the unary peak (%.0f awards/s offered, open loop):\n  ",
-                options.rate);
+    Phase phase = RunPhase(
+        flags, **fund, channels, options,
+        static_cast<size_t>(flags.seconds * options.rate * 1.05) + 100);
+    std::printf(
+        "half of the unary peak (%.0f awards/s offered, open loop):\n  ",
+        options.rate);
     PrintPhase("paced", flags, options, phase);
   }
   return 0;
 }
 
 template <typename Request>
-std::vector<double> TimeProofs(v1::Transparency::Stub& stub, size_t n,
-                               const std::function<Request(std::mt19937_64&)>& make,
-                               grpc::Status (v1::Transparency::Stub::*call)(
-                                   grpc::ClientContext*, const Request&,
-                                   v1::ProofResponse*),
-                               std::string& error) {
+std::vector<double> TimeProofs(
+    v1::Transparency::Stub& stub, size_t n,
+    const std::function<Request(std::mt19937_64&)>& make,
+    grpc::Status (v1::Transparency::Stub::*call)(grpc::ClientContext*,
+                                                 const Request&,
+                                                 v1::ProofResponse*),
+    std::string& error) {
   std::mt19937_64 rng(7);
   std::vector<double> ms;
   for (size_t i = 0; i < n; ++i) {
@@ -268,10 +282,12 @@ int Growth(const Flags& flags) {
   auto channels = MakeChannels(flags.server, flags.clients);
   client::LedgerClient client(channels[0]);
   auto transparency = v1::Transparency::NewStub(channels[0]);
-  std::printf("growth: SubmitBatch of %zu, %zu clients; append throughput over "
-              "%.0f s from each size on\n",
-              flags.batch_size, flags.clients, flags.seconds);
-  for (const std::string& text : std::vector<std::string>(absl::StrSplit(flags.sizes, ','))) {
+  std::printf(
+      "growth: SubmitBatch of %zu, %zu clients; append throughput over "
+      "%.0f s from each size on\n",
+      flags.batch_size, flags.clients, flags.seconds);
+  for (const std::string& text :
+       std::vector<std::string>(absl::StrSplit(flags.sizes, ','))) {
     const uint64_t target = std::stoull(std::string(text));
     // Fill up to the size in chunks, signing as it goes; untimed.
     const auto fill_start = Clock::now();
@@ -279,8 +295,8 @@ int Growth(const Flags& flags) {
       auto size = TreeSize(client);
       if (!size.ok()) return Fail(size.status());
       if (*size >= target) break;
-      const size_t chunk = static_cast<size_t>(
-          std::min<uint64_t>(target - *size, 100000));
+      const size_t chunk =
+          static_cast<size_t>(std::min<uint64_t>(target - *size, 100000));
       LoadOptions fill;
       fill.batch = true;
       fill.batch_size = flags.batch_size;
@@ -318,21 +334,21 @@ int Growth(const Flags& flags) {
     window.batch = true;
     window.batch_size = flags.batch_size;
     window.seconds = flags.seconds;
-    Phase phase = RunPhase(flags, **fund, channels, window,
-                           ToSign(flags, flags.seconds));
-    const double rate = static_cast<double>(phase.load.accepted) / phase.load.seconds;
+    Phase phase =
+        RunPhase(flags, **fund, channels, window, ToSign(flags, flags.seconds));
+    const double rate =
+        static_cast<double>(phase.load.accepted) / phase.load.seconds;
     std::printf(
-        "  GROWTH size=%llu append=%.0f/s (%.2f x B_now %.0f/s) inclusion_p50=%.2fms "
+        "  GROWTH size=%llu append=%.0f/s (%.2f x B_now %.0f/s) "
+        "inclusion_p50=%.2fms "
         "inclusion_p99=%.2fms consistency_p50=%.2fms consistency_p99=%.2fms "
         "server_cpu=%.0fus/award rss=%.0fMB peak_rss=%.0fMB\n",
         static_cast<unsigned long long>(target), rate, rate / phase.bound_now,
-        phase.bound_now, Quantile(inclusion, 0.5),
-        Quantile(inclusion, 0.99), Quantile(consistency, 0.5),
-        Quantile(consistency, 0.99),
+        phase.bound_now, Quantile(inclusion, 0.5), Quantile(inclusion, 0.99),
+        Quantile(consistency, 0.5), Quantile(consistency, 0.99),
         (phase.after.cpu_seconds - phase.before.cpu_seconds) * 1e6 /
             static_cast<double>(std::max<uint64_t>(phase.load.accepted, 1)),
-        Mb(phase.after.rss_bytes),
-        Mb(phase.after.peak_rss_bytes));
+        Mb(phase.after.rss_bytes), Mb(phase.after.peak_rss_bytes));
     if (phase.load.refused > 0) {
       std::printf("  %llu refused; the first: %s\n",
                   static_cast<unsigned long long>(phase.load.refused),
@@ -354,28 +370,47 @@ int main(int argc, char** argv) {
   Flags flags;
   double verify_seconds = 2;
   unsigned verify_threads = 1;
-  CLI::App* rate = app.add_subcommand("verify-rate", "Ed25519 verifications per CPU second and per wall second on one core.");
+  CLI::App* rate = app.add_subcommand(
+      "verify-rate",
+      "Ed25519 verifications per CPU second and per wall second on one core.");
   rate->add_option("--seconds", verify_seconds)->capture_default_str();
-  rate->add_option("--threads", verify_threads)->capture_default_str()->check(CLI::Range(1, 256));
+  rate->add_option("--threads", verify_threads)
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   auto common = [&](CLI::App* cmd) {
     cmd->add_option("--server", flags.server, "uurod address")->required();
-    cmd->add_option("--pid", flags.pid, "uurod's process id, for CPU and memory");
-    cmd->add_option("--steward-key", flags.steward_keys, "steward key files")->required();
+    cmd->add_option("--pid", flags.pid,
+                    "uurod's process id, for CPU and memory");
+    cmd->add_option("--steward-key", flags.steward_keys, "steward key files")
+        ->required();
     cmd->add_option("--residents", flags.residents)->capture_default_str();
     cmd->add_option("--initiatives", flags.initiatives)->capture_default_str();
-    cmd->add_option("--clients", flags.clients)->capture_default_str()->check(CLI::Range(1, 1024));
-    cmd->add_option("--seconds", flags.seconds, "length of each timed phase")->capture_default_str();
-    cmd->add_option("--bound", flags.bound, "B: cores x verifications per CPU second")->required();
-    cmd->add_option("--bound-now", flags.bound_now, "verifications per wall second on all cores now");
-    cmd->add_option("--batch-size", flags.batch_size)->capture_default_str()->check(CLI::Range(1, 1000));
+    cmd->add_option("--clients", flags.clients)
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1024));
+    cmd->add_option("--seconds", flags.seconds, "length of each timed phase")
+        ->capture_default_str();
+    cmd->add_option("--bound", flags.bound,
+                    "B: cores x verifications per CPU second")
+        ->required();
+    cmd->add_option("--bound-now", flags.bound_now,
+                    "verifications per wall second on all cores now");
+    cmd->add_option("--batch-size", flags.batch_size)
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000));
   };
-  CLI::App* awards = app.add_subcommand("awards", "Peak and half-peak award load.");
+  CLI::App* awards =
+      app.add_subcommand("awards", "Peak and half-peak award load.");
   common(awards);
-  awards->add_option("--modes", flags.modes, "unary, batch or both")->capture_default_str();
-  CLI::App* growth = app.add_subcommand("growth", "Appends and proofs as the log grows.");
+  awards->add_option("--modes", flags.modes, "unary, batch or both")
+      ->capture_default_str();
+  CLI::App* growth =
+      app.add_subcommand("growth", "Appends and proofs as the log grows.");
   common(growth);
-  growth->add_option("--sizes", flags.sizes, "log sizes, comma-separated")->capture_default_str();
-  growth->add_option("--proofs", flags.proofs, "proofs timed per kind and size")->capture_default_str();
+  growth->add_option("--sizes", flags.sizes, "log sizes, comma-separated")
+      ->capture_default_str();
+  growth->add_option("--proofs", flags.proofs, "proofs timed per kind and size")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (rate->parsed()) return VerifyRate(verify_seconds, verify_threads);
   if (awards->parsed()) return Awards(flags);

@@ -27,8 +27,7 @@ struct ClientResult {
 
 void RunClient(const std::shared_ptr<grpc::Channel>& channel,
                std::vector<SignedAward>& awards, const LoadOptions& options,
-               double client_rate, Clock::time_point start,
-               ClientResult& out) {
+               double client_rate, Clock::time_point start, ClientResult& out) {
   auto stub = v1::Ledger::NewStub(channel);
   const size_t per_call = options.batch ? options.batch_size : 1;
   const Clock::time_point stop =
@@ -49,15 +48,17 @@ void RunClient(const std::shared_ptr<grpc::Channel>& channel,
     // a slow answer also charges the calls that had to wait behind it.
     Clock::time_point due = Clock::now();
     if (client_rate > 0) {
-      due = start + std::chrono::duration_cast<Clock::duration>(
-                        std::chrono::duration<double>(
-                            static_cast<double>(call * per_call) / client_rate));
+      due =
+          start + std::chrono::duration_cast<Clock::duration>(
+                      std::chrono::duration<double>(
+                          static_cast<double>(call * per_call) / client_rate));
       std::this_thread::sleep_until(due);
     }
     if (Clock::now() >= stop) break;
     const size_t end = std::min(awards.size(), next + per_call);
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(30));
     if (!options.batch) {
       v1::SubmitRequest request;
       request.set_envelope(awards[next].envelope);
@@ -72,7 +73,8 @@ void RunClient(const std::shared_ptr<grpc::Channel>& channel,
       }
     } else {
       v1::SubmitBatchRequest request;
-      for (size_t i = next; i < end; ++i) request.add_envelopes(awards[i].envelope);
+      for (size_t i = next; i < end; ++i)
+        request.add_envelopes(awards[i].envelope);
       v1::SubmitBatchResponse response;
       grpc::Status status = stub->SubmitBatch(&context, request, &response);
       out.last_answer = Clock::now();
@@ -83,9 +85,10 @@ void RunClient(const std::shared_ptr<grpc::Channel>& channel,
           refuse(awards[i], status.error_message());
         } else if (k >= static_cast<size_t>(response.results_size()) ||
                    response.results(static_cast<int>(k)).code() != 0) {
-          refuse(awards[i], k < static_cast<size_t>(response.results_size())
-                                ? response.results(static_cast<int>(k)).message()
-                                : "no result");
+          refuse(awards[i],
+                 k < static_cast<size_t>(response.results_size())
+                     ? response.results(static_cast<int>(k)).message()
+                     : "no result");
         } else {
           ++out.accepted;
           out.latency_ms.push_back(ms);
@@ -99,8 +102,8 @@ void RunClient(const std::shared_ptr<grpc::Channel>& channel,
 
 }  // namespace
 
-std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& server,
-                                                         size_t n) {
+std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(
+    const std::string& server, size_t n) {
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (size_t i = 0; i < n; ++i) {
     grpc::ChannelArguments args;
@@ -172,7 +175,8 @@ void GiveBack(BenchFund& fund, const std::vector<SignedAward>& unused) {
 double Quantile(std::vector<double>& values, double q) {
   if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
-  size_t i = static_cast<size_t>(q * static_cast<double>(values.size() - 1) + 0.5);
+  size_t i =
+      static_cast<size_t>(q * static_cast<double>(values.size() - 1) + 0.5);
   return values[std::min(i, values.size() - 1)];
 }
 

@@ -15,10 +15,10 @@
 namespace uuro::bench {
 
 struct LoadOptions {
-  bool batch = false;       // SubmitBatch of `batch_size`, else unary Submit.
+  bool batch = false;  // SubmitBatch of `batch_size`, else unary Submit.
   size_t batch_size = 50;
-  double seconds = 10;      // Stop sending after this long (0: no limit).
-  double rate = 0;          // Awards per second over all clients; 0: no pacing.
+  double seconds = 10;  // Stop sending after this long (0: no limit).
+  double rate = 0;      // Awards per second over all clients; 0: no pacing.
 };
 
 // Awards per client, in the order that client sends them. No resident may
@@ -29,15 +29,15 @@ struct LoadResult {
   uint64_t accepted = 0;
   uint64_t refused = 0;
   std::string first_refusal;
-  double seconds = 0;               // From the start to the last answer.
-  std::vector<double> latency_ms;   // One per accepted award.
+  double seconds = 0;              // From the start to the last answer.
+  std::vector<double> latency_ms;  // One per accepted award.
   // The awards that were refused or never sent, to be signed again.
   std::vector<SignedAward> unused;
 };
 
 // One channel per client, each on its own connection.
-std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& server,
-                                                         size_t n);
+std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(
+    const std::string& server, size_t n);
 
 // Sends `work[i]` on `channels[i]`, one call at a time per client.
 LoadResult RunLoad(const std::vector<std::shared_ptr<grpc::Channel>>& channels,

@@ -8,8 +8,8 @@
 
 #include "ledger/fund/batch_applier.h"
 #include "ledger/fund/transaction.h"
-#include "ledger/tlog/merkle.h"
 #include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/merkle.h"
 #include "tests/testing/fund_harness.h"
 #include "tests/testing/temp_dir.h"
 
@@ -43,16 +43,18 @@ void BM_ApplyAward(benchmark::State& state) {
   FundHarness fund;
   constexpr size_t kResidents = 1000, kInitiatives = 100, kBatch = 2048;
   std::vector<SecretKey> residents;
-  for (size_t i = 0; i < kResidents; ++i) residents.push_back(fund.EnrollNew("north"));
+  for (size_t i = 0; i < kResidents; ++i)
+    residents.push_back(fund.EnrollNew("north"));
   std::vector<uint64_t> initiatives;
-  for (size_t i = 0; i < kInitiatives; ++i) initiatives.push_back(fund.Propose(residents[i]));
+  for (size_t i = 0; i < kInitiatives; ++i)
+    initiatives.push_back(fund.Propose(residents[i]));
   const uint64_t round = fund.OpenRound(1000000);
   std::vector<fund::VerifiedTx> awards;
   for (size_t i = 0; i < kBatch; ++i) {
     const size_t r = i % kResidents;
     auto body = FundHarness::Award(round, initiatives[i % kInitiatives], 1);
-    auto tx = fund::DecodeEnvelope(fund.Sign(residents[r], body,
-                                             (r < kInitiatives ? 1 : 0) + i / kResidents));
+    auto tx = fund::DecodeEnvelope(fund.Sign(
+        residents[r], body, (r < kInitiatives ? 1 : 0) + i / kResidents));
     if (!tx.ok()) {
       state.SkipWithError("cannot sign the awards");
       return;
@@ -60,17 +62,20 @@ void BM_ApplyAward(benchmark::State& state) {
     awards.push_back(*std::move(tx));
   }
   // Nothing is committed, so every fresh applier accepts the same awards.
-  auto applier = std::make_unique<fund::BatchApplier>(fund.state(), fund.store().size());
+  auto applier =
+      std::make_unique<fund::BatchApplier>(fund.state(), fund.store().size());
   size_t next = 0;
   for (auto _ : state) {
     if (next == awards.size()) {
       state.PauseTiming();
-      applier = std::make_unique<fund::BatchApplier>(fund.state(), fund.store().size());
+      applier = std::make_unique<fund::BatchApplier>(fund.state(),
+                                                     fund.store().size());
       next = 0;
       state.ResumeTiming();
     }
     auto result = applier->Apply(awards[next++], fund.now_ms);
-    if (!result.ok()) state.SkipWithError(std::string(result.status().message()).c_str());
+    if (!result.ok())
+      state.SkipWithError(std::string(result.status().message()).c_str());
   }
   state.SetItemsProcessed(state.iterations());
 }
@@ -119,7 +124,8 @@ void BM_InclusionProof(benchmark::State& state) {
   const uint64_t size = static_cast<uint64_t>(state.range(0));
   for (uint64_t done = 0; done < size; done += 4096) {
     AppendBatch batch;
-    batch.entries.assign(std::min<uint64_t>(4096, size - done), Bytes(100, 0x17));
+    batch.entries.assign(std::min<uint64_t>(4096, size - done),
+                         Bytes(100, 0x17));
     if (!(*store)->Append(batch, nullptr).ok()) {
       state.SkipWithError("cannot fill the store");
       return;

@@ -24,8 +24,8 @@ ProcStats ReadProcStats(pid_t pid) {
       if (i == 14) utime = std::stoull(field);
       if (i == 15) stime = std::stoull(field);
     }
-    stats.cpu_seconds =
-        static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+    stats.cpu_seconds = static_cast<double>(utime + stime) /
+                        static_cast<double>(sysconf(_SC_CLK_TCK));
   }
   std::ifstream status(dir + "/status");
   while (std::getline(status, line)) {

@@ -10,8 +10,8 @@
 namespace uuro::bench {
 
 struct ProcStats {
-  double cpu_seconds = 0;  // User plus system time so far.
-  uint64_t rss_bytes = 0;  // Resident set now (VmRSS).
+  double cpu_seconds = 0;       // User plus system time so far.
+  uint64_t rss_bytes = 0;       // Resident set now (VmRSS).
   uint64_t peak_rss_bytes = 0;  // Highest resident set so far (VmHWM).
 };
 

@@ -44,8 +44,8 @@ absl::Status ErrnoError(std::string_view what, const std::string& path) {
   return absl::InternalError(message);
 }
 
-absl::Status WriteFileAtomically(const std::string& path,
-                                 std::string_view data, mode_t mode) {
+absl::Status WriteFileAtomically(const std::string& path, std::string_view data,
+                                 mode_t mode) {
   size_t slash = path.rfind('/');
   std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
   std::string temp = path + ".XXXXXX";

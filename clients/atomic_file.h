@@ -15,8 +15,8 @@ namespace uuro::client {
 
 // The folder of `path` must exist. The file gets `mode` (0600: only this
 // user; 0644 for files a web server must read).
-absl::Status WriteFileAtomically(const std::string& path,
-                                 std::string_view data, mode_t mode = 0600);
+absl::Status WriteFileAtomically(const std::string& path, std::string_view data,
+                                 mode_t mode = 0600);
 
 // An error for the errno of a failed `what` ("cannot open") on `path`:
 // NOT_FOUND, PERMISSION_DENIED or INTERNAL.

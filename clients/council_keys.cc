@@ -2,9 +2,8 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "clients/log_fetch.h"
-
 #include "absl/strings/str_cat.h"
+#include "clients/log_fetch.h"
 #include "ledger/fund/transaction.h"
 #include "ledger/tlog/merkle.h"
 #include "ledger/tlog/status_macros.h"
@@ -64,8 +63,10 @@ absl::StatusOr<std::vector<Cosignature>> RequireCosignatures(
   if (valid.size() < required) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the checkpoint carries ", valid.size(), " valid council cosignature",
-        valid.size() == 1 ? "" : "s", "; ", required, " required (the council "
-        "names ", council.size(), " key", council.size() == 1 ? "" : "s", ")"));
+        valid.size() == 1 ? "" : "s", "; ", required,
+        " required (the council "
+        "names ",
+        council.size(), " key", council.size() == 1 ? "" : "s", ")"));
   }
   return valid;
 }

@@ -6,15 +6,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <thread>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/tlog/wall_clock.h"
 #include "absl/strings/str_format.h"
 #include "clients/ledger_client.h"
 #include "ledger/tlog/status_macros.h"
+#include "ledger/tlog/wall_clock.h"
 
 namespace uuro::client {
 namespace {
@@ -22,12 +22,12 @@ namespace {
 constexpr const char* kDistricts[] = {"harbour", "old-town", "riverside",
                                       "hillside", "university"};
 constexpr const char* kTitles[] = {
-    "Repair café in the library",     "Harbour sauna for everyone",
-    "Bike racks at the school",       "Community tool library",
-    "Night buses on weekends",        "Pollinator meadow by the river",
-    "Free chess tables in the park",  "Youth music studio",
-    "Snow-clearing volunteer app",    "Benches along the river walk",
-    "Seed swap at the market hall",   "Open-air cinema in August"};
+    "Repair café in the library",    "Harbour sauna for everyone",
+    "Bike racks at the school",      "Community tool library",
+    "Night buses on weekends",       "Pollinator meadow by the river",
+    "Free chess tables in the park", "Youth music studio",
+    "Snow-clearing volunteer app",   "Benches along the river walk",
+    "Seed swap at the market hall",  "Open-air cinema in August"};
 
 // uurod limits how fast one key may submit (--rate-limit, --rate-burst); the
 // steward's bulk work waits and tries again, as a well-behaved client does.
@@ -38,7 +38,8 @@ constexpr auto kWait = std::chrono::milliseconds(500);
 // accepted. Envelopes refused because their key went over the rate limit
 // are sent again, in order, after a pause (with the ones after them, whose
 // nonces then come too early).
-absl::Status SubmitAll(LedgerClient& client, const std::vector<Bytes>& envelopes,
+absl::Status SubmitAll(LedgerClient& client,
+                       const std::vector<Bytes>& envelopes,
                        std::vector<uint64_t>* indexes = nullptr) {
   for (size_t start = 0; start < envelopes.size(); start += 500) {
     std::vector<const Bytes*> pending;
@@ -49,7 +50,8 @@ absl::Status SubmitAll(LedgerClient& client, const std::vector<Bytes>& envelopes
     for (int attempt = 0; !pending.empty(); ++attempt) {
       grpc::ClientContext context;
       v1::SubmitBatchRequest request;
-      for (const Bytes* e : pending) request.add_envelopes(std::string(AsString(*e)));
+      for (const Bytes* e : pending)
+        request.add_envelopes(std::string(AsString(*e)));
       v1::SubmitBatchResponse response;
       UURO_RETURN_IF_ERROR(
           FromGrpc(client.ledger().SubmitBatch(&context, request, &response)));
@@ -66,7 +68,8 @@ absl::Status SubmitAll(LedgerClient& client, const std::vector<Bytes>& envelopes
         refused.push_back(pending[static_cast<size_t>(i)]);
         auto code = static_cast<absl::StatusCode>(result.code());
         limited |= code == absl::StatusCode::kResourceExhausted;
-        if (first_refusal.ok()) first_refusal = absl::Status(code, result.message());
+        if (first_refusal.ok())
+          first_refusal = absl::Status(code, result.message());
       }
       if (!refused.empty() && (!limited || attempt == kMaxWaits)) {
         return first_refusal;
@@ -75,8 +78,9 @@ absl::Status SubmitAll(LedgerClient& client, const std::vector<Bytes>& envelopes
       pending = std::move(refused);
     }
     if (indexes) {
-      std::sort(accepted.begin(), accepted.end(),
-                [](const auto& a, const auto& b) { return a.second < b.second; });
+      std::sort(
+          accepted.begin(), accepted.end(),
+          [](const auto& a, const auto& b) { return a.second < b.second; });
       for (const auto& [envelope, index] : accepted) indexes->push_back(index);
     }
   }
@@ -99,19 +103,23 @@ absl::StatusOr<v1::Receipt> SubmitOne(LedgerClient& client,
 
 absl::Status Seed(const std::string& server, const std::string& demo,
                   int residents, int awards) {
-  LedgerClient client(grpc::CreateChannel(server, grpc::InsecureChannelCredentials()));
-  UURO_ASSIGN_OR_RETURN(SecretKey steward, LoadSecretKey(demo + "/steward.key"));
+  LedgerClient client(
+      grpc::CreateChannel(server, grpc::InsecureChannelCredentials()));
+  UURO_ASSIGN_OR_RETURN(SecretKey steward,
+                        LoadSecretKey(demo + "/steward.key"));
   std::filesystem::create_directories(demo + "/residents");
   std::mt19937_64 rng(2027);
 
   std::vector<SecretKey> keys;
   std::vector<Bytes> enrollments;
   for (int i = 0; i < residents; ++i) {
-    std::string path = absl::StrFormat("%s/residents/resident-%03d.key", demo, i + 1);
+    std::string path =
+        absl::StrFormat("%s/residents/resident-%03d.key", demo, i + 1);
     keys.push_back(SecretKey::Generate());
     UURO_RETURN_IF_ERROR(SaveSecretKey(keys.back(), path));
     v1::TxBody body;
-    body.mutable_enroll_resident()->set_key(PublicKeyBytes(keys.back().public_key()));
+    body.mutable_enroll_resident()->set_key(
+        PublicKeyBytes(keys.back().public_key()));
     body.mutable_enroll_resident()->set_district(kDistricts[i % 5]);
     UURO_ASSIGN_OR_RETURN(Bytes envelope, client.Sign(steward, body));
     enrollments.push_back(std::move(envelope));
@@ -127,7 +135,9 @@ absl::Status Seed(const std::string& server, const std::string& demo,
     p->set_summary("A demo initiative of the Uuro demo fund.");
     p->set_district(kDistricts[i % 5]);
     p->set_amount_asked(200 + 50 * static_cast<uint64_t>(i));
-    UURO_ASSIGN_OR_RETURN(Bytes envelope, client.Sign(keys[static_cast<size_t>(i) * 7 % keys.size()], body));
+    UURO_ASSIGN_OR_RETURN(
+        Bytes envelope,
+        client.Sign(keys[static_cast<size_t>(i) * 7 % keys.size()], body));
     proposals.push_back(std::move(envelope));
   }
   std::vector<uint64_t> initiatives;
@@ -136,7 +146,8 @@ absl::Status Seed(const std::string& server, const std::string& demo,
   {
     // For the hints scripts/run prints: initiative ids, one a line.
     std::FILE* out = std::fopen((demo + "/initiatives.txt").c_str(), "w");
-    if (out == nullptr) return absl::PermissionDeniedError("cannot write initiatives.txt");
+    if (out == nullptr)
+      return absl::PermissionDeniedError("cannot write initiatives.txt");
     for (uint64_t id : initiatives) {
       std::fprintf(out, "%llu\n", static_cast<unsigned long long>(id));
     }
@@ -159,10 +170,13 @@ absl::Status Seed(const std::string& server, const std::string& demo,
   for (int i = 0; i < awards; ++i) {
     v1::TxBody body;
     body.mutable_award()->set_round_id(round.index());
-    body.mutable_award()->set_initiative_id(initiatives[rng() % initiatives.size()]);
+    body.mutable_award()->set_initiative_id(
+        initiatives[rng() % initiatives.size()]);
     body.mutable_award()->set_amount(1 + rng() % 10);
     // At most two awards of at most 10 per resident: within every rule.
-    UURO_ASSIGN_OR_RETURN(Bytes envelope, client.Sign(keys[static_cast<size_t>(i) % keys.size()], body));
+    UURO_ASSIGN_OR_RETURN(
+        Bytes envelope,
+        client.Sign(keys[static_cast<size_t>(i) % keys.size()], body));
     gifts.push_back(std::move(envelope));
   }
   UURO_RETURN_IF_ERROR(SubmitAll(client, gifts));
@@ -174,23 +188,27 @@ absl::Status Seed(const std::string& server, const std::string& demo,
 }  // namespace uuro::client
 
 int main(int argc, char** argv) {
-  CLI::App app{"Fills a new Uuro ledger with a demo fund through a running uurod."};
+  CLI::App app{
+      "Fills a new Uuro ledger with a demo fund through a running uurod."};
   std::string server = "127.0.0.1:50051";
   std::string demo;
   int residents = 200, awards = 300;
   app.add_option("--server", server, "uurod address")->capture_default_str();
-  app.add_option("--demo", demo, "folder holding steward.key; resident keys go here")
+  app.add_option("--demo", demo,
+                 "folder holding steward.key; resident keys go here")
       ->required();
   app.add_option("--residents", residents, "residents to enroll")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
-  app.add_option("--awards", awards, "awards to make (at most two per resident)")
+  app.add_option("--awards", awards,
+                 "awards to make (at most two per resident)")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   awards = std::min(awards, 2 * residents);
   absl::Status status = uuro::client::Seed(server, demo, residents, awards);
   if (!status.ok()) {
-    std::fprintf(stderr, "uuro-demo-seed: %s\n", std::string(status.message()).c_str());
+    std::fprintf(stderr, "uuro-demo-seed: %s\n",
+                 std::string(status.message()).c_str());
     return 1;
   }
   return 0;

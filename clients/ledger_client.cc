@@ -1,10 +1,10 @@
 #include "clients/ledger_client.h"
-#include "ledger/tlog/wall_clock.h"
 
 #include <chrono>
 
 #include "ledger/fund/transaction.h"
 #include "ledger/tlog/status_macros.h"
+#include "ledger/tlog/wall_clock.h"
 
 namespace uuro::client {
 namespace {
@@ -70,7 +70,8 @@ absl::StatusOr<Bytes> LedgerClient::Sign(const SecretKey& signer,
     UURO_ASSIGN_OR_RETURN(uint64_t nonce, NextNonce(signer.public_key()));
     body.set_nonce(nonce);
   }
-  if (body.expires_at_ms() == 0) body.set_expires_at_ms(WallClockMs() + kExpiryMs);
+  if (body.expires_at_ms() == 0)
+    body.set_expires_at_ms(WallClockMs() + kExpiryMs);
   return fund::SignEnvelope(signer, body);
 }
 
@@ -87,7 +88,8 @@ absl::StatusOr<v1::Receipt> LedgerClient::Submit(const SecretKey& signer,
   return receipt;
 }
 
-absl::StatusOr<v1::Receipt> LedgerClient::SubmitEnvelope(const Bytes& envelope) {
+absl::StatusOr<v1::Receipt> LedgerClient::SubmitEnvelope(
+    const Bytes& envelope) {
   grpc::ClientContext context;
   v1::SubmitRequest request;
   request.set_envelope(std::string(AsString(envelope)));
@@ -96,14 +98,13 @@ absl::StatusOr<v1::Receipt> LedgerClient::SubmitEnvelope(const Bytes& envelope) 
   return receipt;
 }
 
-absl::StatusOr<v1::CheckpointResponse> LedgerClient::Checkpoint(
-    bool cosigned) {
+absl::StatusOr<v1::CheckpointResponse> LedgerClient::Checkpoint(bool cosigned) {
   grpc::ClientContext context;
   v1::GetCheckpointRequest request;
   request.set_cosigned(cosigned);
   v1::CheckpointResponse response;
-  UURO_RETURN_IF_ERROR(FromGrpc(
-      transparency_->GetCheckpoint(&context, request, &response)));
+  UURO_RETURN_IF_ERROR(
+      FromGrpc(transparency_->GetCheckpoint(&context, request, &response)));
   return response;
 }
 

@@ -29,8 +29,9 @@ absl::StatusOr<std::vector<Hash>> ProofHashes(const v1::ProofResponse& response,
 }  // namespace
 
 // Entries [start, end) as the server sends them (fewer is fine, none is not).
-absl::StatusOr<std::vector<std::string>> FetchEntries(LedgerClient& client, uint64_t start,
-                               uint64_t end) {
+absl::StatusOr<std::vector<std::string>> FetchEntries(LedgerClient& client,
+                                                      uint64_t start,
+                                                      uint64_t end) {
   grpc::ClientContext context;
   v1::GetEntriesRequest request;
   request.set_start(start);
@@ -49,8 +50,9 @@ absl::StatusOr<std::vector<std::string>> FetchEntries(LedgerClient& client, uint
                                             end - 1, ", the server sent ", got,
                                             " entries"));
   }
-  return std::vector<std::string>(std::make_move_iterator(response.mutable_entries()->begin()),
-              std::make_move_iterator(response.mutable_entries()->end()));
+  return std::vector<std::string>(
+      std::make_move_iterator(response.mutable_entries()->begin()),
+      std::make_move_iterator(response.mutable_entries()->end()));
 }
 
 absl::StatusOr<std::vector<Hash>> FetchConsistencyProof(LedgerClient& client,

@@ -29,10 +29,11 @@ absl::StatusOr<std::optional<Checkpoint>> MirroredCheckpoint(
   note << in.rdbuf();
   auto cp = OpenCheckpoint(note.str(), log_key, log_key.name());
   if (!cp.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        out_dir, "/checkpoint does not verify with the log key; is this a "
-                 "mirror of another log? ",
-        cp.status().message()));
+    return absl::FailedPreconditionError(
+        absl::StrCat(out_dir,
+                     "/checkpoint does not verify with the log key; is this a "
+                     "mirror of another log? ",
+                     cp.status().message()));
   }
   return *cp;
 }
@@ -49,13 +50,13 @@ absl::Status CheckExtends(LedgerClient& client, const Checkpoint& mirrored,
   if (mirrored.size == 0 || mirrored.size == cp.size) return absl::OkStatus();
   UURO_ASSIGN_OR_RETURN(std::vector<Hash> proof,
                         FetchConsistencyProof(client, mirrored.size, cp.size));
-  absl::Status ok = VerifyConsistency(mirrored.size, cp.size, proof,
-                                      mirrored.root, cp.root);
+  absl::Status ok =
+      VerifyConsistency(mirrored.size, cp.size, proof, mirrored.root, cp.root);
   if (!ok.ok()) {
-    return absl::DataLossError(absl::StrCat(
-        "the server's checkpoint of ", cp.size,
-        " entries is not consistent with the mirror's of ", mirrored.size,
-        ": ", ok.message()));
+    return absl::DataLossError(
+        absl::StrCat("the server's checkpoint of ", cp.size,
+                     " entries is not consistent with the mirror's of ",
+                     mirrored.size, ": ", ok.message()));
   }
   return absl::OkStatus();
 }
@@ -97,9 +98,8 @@ absl::StatusOr<MirrorReport> MirrorLog(LedgerClient& client,
     UURO_ASSIGN_OR_RETURN(Bytes bytes, ReadTile(replica->store(), tile));
     fs::create_directories(fs::path(path).parent_path(), ec);
     if (ec) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("cannot create the folder of ", path, ": ",
-                       ec.message()));
+      return absl::PermissionDeniedError(absl::StrCat(
+          "cannot create the folder of ", path, ": ", ec.message()));
     }
     UURO_RETURN_IF_ERROR(WriteFileAtomically(path, AsString(bytes), kPublic));
     ++report.tiles_written;

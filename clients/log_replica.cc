@@ -11,8 +11,8 @@
 #include "clients/checkpoint_store.h"
 #include "ledger/fund/batch_applier.h"
 #include "ledger/fund/cached_state.h"
-#include "ledger/tlog/merkle.h"
 #include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/merkle.h"
 #include "ledger/tlog/status_macros.h"
 
 namespace uuro::client {

@@ -7,10 +7,10 @@
 #include "clients/checkpoint_store.h"
 #include "clients/log_replica.h"
 #include "clients/totals_diff.h"
-#include "ledger/tlog/checkpoint.h"
 #include "ledger/fund/queries.h"
 #include "ledger/fund/state_keys.h"
 #include "ledger/fund/totals.h"
+#include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/status_macros.h"
 
 namespace uuro::client {

@@ -48,9 +48,9 @@ absl::StatusOr<std::unique_ptr<Witness>> Witness::Open(
   std::error_code ec;
   std::filesystem::create_directories(state_dir, ec);
   if (ec) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot create the witness state folder ", state_dir, ": ",
-        ec.message()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create the witness state folder ", state_dir, ": ",
+                     ec.message()));
   }
   ::chmod(state_dir.c_str(), 0700);
   std::string lock_path = state_dir + "/LOCK";
@@ -61,8 +61,8 @@ absl::StatusOr<std::unique_ptr<Witness>> Witness::Open(
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
-    return absl::FailedPreconditionError(absl::StrCat(
-        "another witness is using the state folder ", state_dir));
+    return absl::FailedPreconditionError(
+        absl::StrCat("another witness is using the state folder ", state_dir));
   }
   return std::unique_ptr<Witness>(
       new Witness(std::move(cosigner), std::move(logs), state_dir, fd));
@@ -95,16 +95,17 @@ WitnessResponse Witness::AddCheckpoint(std::string_view body) {
   absl::StatusOr<Note> opened = OpenNote(note, trusted);
   if (!opened.ok()) {
     if (absl::IsUnauthenticated(opened.status())) {
-      return Answer(403, "the checkpoint carries no valid signature of the log");
+      return Answer(403,
+                    "the checkpoint carries no valid signature of the log");
     }
     return Answer(400, opened.status());
   }
   absl::StatusOr<Checkpoint> cp = ParseCheckpoint(opened->text);
   if (!cp.ok()) return Answer(400, cp.status());
   if (request->old_size > cp->size) {
-    return Answer(400, absl::StrCat("the old size ", request->old_size,
-                                    " is beyond the checkpoint's size ",
-                                    cp->size));
+    return Answer(400,
+                  absl::StrCat("the old size ", request->old_size,
+                               " is beyond the checkpoint's size ", cp->size));
   }
 
   absl::MutexLock lock(&mu_);
@@ -117,8 +118,9 @@ WitnessResponse Witness::AddCheckpoint(std::string_view body) {
         last_note.ok() ? ParseCheckpoint(last_note->text)
                        : absl::StatusOr<Checkpoint>(last_note.status());
     if (!parsed.ok()) {
-      return Answer(500, "the stored checkpoint of this log no longer "
-                         "verifies with its key");
+      return Answer(500,
+                    "the stored checkpoint of this log no longer "
+                    "verifies with its key");
     }
     last = *parsed;
   }
@@ -134,9 +136,8 @@ WitnessResponse Witness::AddCheckpoint(std::string_view body) {
         last->size, cp->size, request->proof, last->root, cp->root);
     if (!consistent.ok()) {
       KeepEvidence("consistency proof does not verify", body);
-      return Answer(422, absl::StrCat("the consistency proof from ",
-                                      last->size, " to ", cp->size,
-                                      " does not verify"));
+      return Answer(422, absl::StrCat("the consistency proof from ", last->size,
+                                      " to ", cp->size, " does not verify"));
     }
   } else if (!request->proof.empty()) {
     return Answer(422, "the proof must be empty when the old size is 0");
@@ -154,8 +155,8 @@ void Witness::KeepEvidence(std::string_view why, std::string_view body) {
   std::string dir = state_dir_ + "/evidence";
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  std::string path = absl::StrCat(dir, "/", WallClockMs(), "-", ::getpid(),
-                                  ".txt");
+  std::string path =
+      absl::StrCat(dir, "/", WallClockMs(), "-", ::getpid(), ".txt");
   std::ofstream out(path, std::ios::binary);
   out << "# refused: " << why << "\n" << body;
 }

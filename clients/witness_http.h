@@ -6,8 +6,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "ledger/net/http_listener.h"
 #include "clients/witness.h"
+#include "ledger/net/http_listener.h"
 
 namespace uuro::client {
 

@@ -23,9 +23,9 @@ absl::StatusOr<sockaddr_un> SocketAddress(const std::string& path) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   if (path.size() >= sizeof(addr.sun_path)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the socket path ", path, " is longer than the ",
-        sizeof(addr.sun_path) - 1, " bytes a Unix socket allows"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the socket path ", path, " is longer than the ",
+                     sizeof(addr.sun_path) - 1, " bytes a Unix socket allows"));
   }
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
   return addr;
@@ -67,8 +67,8 @@ absl::StatusOr<std::unique_ptr<AdminSocket>> AdminSocket::Start(
   if (bound != 0 || ::listen(fd, 4) != 0) {
     int err = errno;
     ::close(fd);
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", path, ": ",
-                                               std::strerror(err)));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", path, ": ", std::strerror(err)));
   }
   int wake = ::eventfd(0, EFD_CLOEXEC);
   if (wake < 0) {
@@ -81,8 +81,8 @@ absl::StatusOr<std::unique_ptr<AdminSocket>> AdminSocket::Start(
   return socket;
 }
 
-AdminSocket::AdminSocket(std::string path, const LogStore& store,
-                         int listen_fd, int wake_fd)
+AdminSocket::AdminSocket(std::string path, const LogStore& store, int listen_fd,
+                         int wake_fd)
     : path_(std::move(path)),
       store_(store),
       listen_fd_(listen_fd),
@@ -155,9 +155,9 @@ absl::StatusOr<uint64_t> RequestCheckpoint(const std::string& path,
                 sizeof(sockaddr_un)) != 0) {
     int err = errno;
     ::close(fd);
-    return absl::UnavailableError(absl::StrCat(
-        "the ledger is in use, but no uurod answers on ", path, ": ",
-        std::strerror(err)));
+    return absl::UnavailableError(
+        absl::StrCat("the ledger is in use, but no uurod answers on ", path,
+                     ": ", std::strerror(err)));
   }
   WriteAll(fd, absl::StrCat("checkpoint ", out_dir, "\n"));
   std::string answer = ReadLine(fd);

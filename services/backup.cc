@@ -9,12 +9,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "ledger/tlog/checkpoint.h"
 #include "ledger/fund/queries.h"
 #include "ledger/fund/state_view.h"
+#include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/keys.h"
 #include "ledger/tlog/note.h"
-#include "ledger/store/rocks_log_store.h"
 #include "ledger/tlog/status_macros.h"
 #include "ledger/tlog/wall_clock.h"
 #include "services/admin_socket.h"
@@ -38,7 +38,8 @@ absl::Status WriteSynced(const std::string& path, const std::string& text) {
     std::ofstream out(path, std::ios::trunc);
     out << text;
     out.close();
-    if (!out) return absl::UnavailableError(absl::StrCat("cannot write ", path));
+    if (!out)
+      return absl::UnavailableError(absl::StrCat("cannot write ", path));
   }
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0 || ::fsync(fd) != 0) {
@@ -75,8 +76,8 @@ absl::Status CopyTreeSynced(const fs::path& from, const fs::path& to) {
     }
     fs::copy_file(e.path(), target, ec);
     if (ec) {
-      return absl::UnavailableError(absl::StrCat(
-          "cannot copy ", e.path().string(), ": ", ec.message()));
+      return absl::UnavailableError(
+          absl::StrCat("cannot copy ", e.path().string(), ": ", ec.message()));
     }
     int fd = ::open(target.c_str(), O_RDONLY | O_CLOEXEC);
     bool synced = fd >= 0 && ::fsync(fd) == 0;
@@ -133,8 +134,9 @@ absl::StatusOr<LedgerFolderInfo> CheckLedgerFolder(const DataDir& dir) {
   fund::StoreStateReader state(*store);
   UURO_ASSIGN_OR_RETURN(v1::FundRecord fund, fund::ReadFund(state));
   if (fund.log_verifier_key() != vkey) {
-    return absl::DataLossError(absl::StrCat(
-        dir.log_vkey(), " is not the log key that this ledger's genesis names"));
+    return absl::DataLossError(
+        absl::StrCat(dir.log_vkey(),
+                     " is not the log key that this ledger's genesis names"));
   }
   UURO_ASSIGN_OR_RETURN(NoteVerifier verifier, ParseVerifierKey(vkey));
   auto cp = OpenCheckpoint(store->checkpoint(), verifier, fund.origin());
@@ -144,9 +146,9 @@ absl::StatusOr<LedgerFolderInfo> CheckLedgerFolder(const DataDir& dir) {
         " does not verify with the log key: ", cp.status().message()));
   }
   if (cp->size != store->size() || cp->root != store->root()) {
-    return absl::DataLossError(absl::StrCat(
-        "the stored checkpoint (size ", cp->size, ") is not the stored tree (",
-        store->size(), " entries)"));
+    return absl::DataLossError(
+        absl::StrCat("the stored checkpoint (size ", cp->size,
+                     ") is not the stored tree (", store->size(), " entries)"));
   }
   return LedgerFolderInfo{fund.origin(), cp->size, cp->root};
 }
@@ -154,9 +156,9 @@ absl::StatusOr<LedgerFolderInfo> CheckLedgerFolder(const DataDir& dir) {
 absl::Status CheckLogKeyFile(const DataDir& dir, const std::string& key_file) {
   UURO_ASSIGN_OR_RETURN(SecretKey key, LoadSecretKey(key_file));
   UURO_ASSIGN_OR_RETURN(std::string vkey_text, ReadText(dir.log_vkey()));
-  UURO_ASSIGN_OR_RETURN(
-      NoteVerifier named,
-      ParseVerifierKey(std::string(absl::StripTrailingAsciiWhitespace(vkey_text))));
+  UURO_ASSIGN_OR_RETURN(NoteVerifier named,
+                        ParseVerifierKey(std::string(
+                            absl::StripTrailingAsciiWhitespace(vkey_text))));
   if (named.key() != key.public_key()) {
     return absl::FailedPreconditionError(absl::StrCat(
         key_file, " is not the log key of the ledger in ", dir.root));
@@ -193,11 +195,10 @@ absl::StatusOr<LedgerFolderInfo> BackupLedger(const DataDir& dir,
   }
   UURO_RETURN_IF_ERROR(WriteSynced(
       out_abs + "/BACKUP",
-      absl::StrCat("origin ", info.origin, "\ntree_size ", info.size,
-                   "\nroot ", ToHex(info.root), "\ntaken_at_ms ",
-                   WallClockMs(), "\nlog_key ",
-                   options.with_log_key ? "included" : "not included",
-                   "\n")));
+      absl::StrCat("origin ", info.origin, "\ntree_size ", info.size, "\nroot ",
+                   ToHex(info.root), "\ntaken_at_ms ", WallClockMs(),
+                   "\nlog_key ",
+                   options.with_log_key ? "included" : "not included", "\n")));
   cleanup.Keep();
   return info;
 }
@@ -238,9 +239,8 @@ absl::StatusOr<LedgerFolderInfo> RestoreLedger(const std::string& backup_dir,
   // The ledger appears whole or not at all.
   fs::rename(staging, dir.db(), ec);
   if (ec) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot move the restored ledger into place: ",
-                     ec.message()));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot move the restored ledger into place: ", ec.message()));
   }
   UURO_ASSIGN_OR_RETURN(std::string vkey, ReadText(backup.log_vkey()));
   UURO_RETURN_IF_ERROR(WriteSynced(dir.log_vkey(), vkey));

@@ -1,9 +1,10 @@
 #include "services/config.h"
 
+#include <toml++/toml.h>
+
 #include <charconv>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -28,8 +29,8 @@ absl::StatusOr<std::string> AsOptionText(const toml::node& node,
     return text.str();
   }
   if (node.is_boolean()) return *node.value<bool>() ? "true" : "false";
-  return absl::InvalidArgumentError(absl::StrCat(
-      "\"", key, "\" must be a string, a number or true/false"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("\"", key, "\" must be a string, a number or true/false"));
 }
 
 bool LooksBare(const std::string& value) {
@@ -62,9 +63,8 @@ absl::Status ApplyTomlConfig(const std::string& text, const std::string& source,
   }
   for (auto&& [toml_key, node] : table) {
     const std::string key(toml_key.str());
-    CLI::Option* option = IsConfigOption(key)
-                              ? nullptr
-                              : command.get_option_no_throw("--" + key);
+    CLI::Option* option =
+        IsConfigOption(key) ? nullptr : command.get_option_no_throw("--" + key);
     if (option == nullptr) {
       return absl::InvalidArgumentError(absl::StrCat(
           source, ": unknown key \"", key, "\"; the keys are the options of `",

@@ -1,5 +1,4 @@
 #include "services/data_dir.h"
-#include "ledger/tlog/wall_clock.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -7,13 +6,14 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/tlog/checkpoint.h"
 #include "ledger/fund/batch_applier.h"
 #include "ledger/fund/transaction.h"
 #include "ledger/fund/validation.h"
-#include "ledger/tlog/note.h"
 #include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/note.h"
 #include "ledger/tlog/status_macros.h"
+#include "ledger/tlog/wall_clock.h"
 
 namespace uuro::server {
 namespace {
@@ -34,12 +34,13 @@ absl::StatusOr<std::string> InitLedger(const DataDir& dir,
                                        const InitOptions& options) {
   UURO_RETURN_IF_ERROR(fund::ValidateOrigin(options.origin));
   if (options.steward_keys.empty()) {
-    return absl::InvalidArgumentError("a ledger needs at least one steward key");
+    return absl::InvalidArgumentError(
+        "a ledger needs at least one steward key");
   }
   std::error_code ec;
   if (fs::exists(dir.db(), ec) || fs::exists(dir.log_key(), ec)) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        dir.root, " already holds a ledger; not overwriting it"));
+    return absl::AlreadyExistsError(
+        absl::StrCat(dir.root, " already holds a ledger; not overwriting it"));
   }
   fs::create_directories(dir.root, ec);
   if (ec) {
@@ -77,16 +78,15 @@ absl::StatusOr<std::string> InitLedger(const DataDir& dir,
   fund::StoreStateReader state(*store);
   fund::BatchApplier applier(state, 0);
   UURO_RETURN_IF_ERROR(applier.Apply(tx, now).status());
-  UURO_RETURN_IF_ERROR(store->Append(
-      applier.TakeBatch(), [&](uint64_t size, const Hash& root) {
+  UURO_RETURN_IF_ERROR(
+      store->Append(applier.TakeBatch(), [&](uint64_t size, const Hash& root) {
         return SignCheckpoint({options.origin, size, root, {}}, signer);
       }));
   std::ofstream out(dir.log_vkey());
   out << vkey << "\n";
   out.close();
   if (!out) {
-    return absl::InternalError(
-        absl::StrCat("cannot write ", dir.log_vkey()));
+    return absl::InternalError(absl::StrCat("cannot write ", dir.log_vkey()));
   }
   return vkey;
 }

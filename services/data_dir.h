@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "ledger/tlog/log_store.h"
 #include "ledger/tlog/keys.h"
+#include "ledger/tlog/log_store.h"
 
 namespace uuro::server {
 

@@ -4,9 +4,9 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/store/rocks_log_store.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/merkle.h"
-#include "ledger/store/rocks_log_store.h"
 #include "ledger/tlog/status_macros.h"
 
 namespace uuro::server {
@@ -32,9 +32,10 @@ absl::StatusOr<std::unique_ptr<Follower>> Follower::Open(
     const DataDir& dir, Options options, const SyncProgress& progress) {
   std::error_code ec;
   if (fs::exists(dir.log_key(), ec)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        dir.root, " holds a log signing key: it is a primary's data folder; "
-                  "a follower needs a folder of its own"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(dir.root,
+                     " holds a log signing key: it is a primary's data folder; "
+                     "a follower needs a folder of its own"));
   }
   UURO_ASSIGN_OR_RETURN(NoteVerifier key, ParseVerifierKey(options.vkey));
   UURO_ASSIGN_OR_RETURN(auto reader,
@@ -99,9 +100,9 @@ absl::Status Follower::Poll(const SyncProgress& progress) {
   absl::Status synced = SyncToCheckpoint(*reader_, *store_, cp,
                                          options_.commit_entries, progress);
   if (absl::IsDataLoss(synced) && held != nullptr) {
-    return absl::DataLossError(absl::StrCat(
-        synced.message(), "\nCheckpoint seen:\n", cp.note,
-        "Checkpoint held:\n", held->note));
+    return absl::DataLossError(absl::StrCat(synced.message(),
+                                            "\nCheckpoint seen:\n", cp.note,
+                                            "Checkpoint held:\n", held->note));
   }
   UURO_RETURN_IF_ERROR(synced);
   auto adopted = std::make_shared<const SignedCheckpoint>(

@@ -19,8 +19,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "ledger/net/tile_log_reader.h"
 #include "ledger/fund/state_view.h"
+#include "ledger/net/tile_log_reader.h"
 #include "services/data_dir.h"
 #include "services/ledger_view.h"
 #include "services/rebuild.h"
@@ -66,8 +66,7 @@ class Follower final : public LedgerView {
   std::shared_ptr<const SignedCheckpoint> latest_checkpoint() const override {
     return checkpoint();
   }
-  std::shared_ptr<const SignedCheckpoint> cosigned_checkpoint()
-      const override;
+  std::shared_ptr<const SignedCheckpoint> cosigned_checkpoint() const override;
   std::shared_ptr<const SignedCheckpoint> published_checkpoint()
       const override {
     return checkpoint();

@@ -3,8 +3,8 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/fund/queries.h"
 #include "ledger/fund/transaction.h"
-#include "ledger/tlog/merkle.h"
 #include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/merkle.h"
 #include "ledger/tlog/status_macros.h"
 
 namespace uuro::server {
@@ -63,8 +63,7 @@ void LedgerNode::set_cosigned_checkpoint(
   }
 }
 
-std::shared_ptr<const SignedCheckpoint> LedgerNode::latest_checkpoint()
-    const {
+std::shared_ptr<const SignedCheckpoint> LedgerNode::latest_checkpoint() const {
   auto latest = checkpoint();
   auto cosigned = cosigned_checkpoint();
   if (cosigned != nullptr && cosigned->size == latest->size &&

@@ -26,7 +26,7 @@ class LedgerNode final : public LedgerView, public LedgerWriter {
  public:
   struct Options {
     Sequencer::Options sequencer;  // Its metrics count submissions too.
-    double rate_per_second = 50;  // Per signer; 0 disables the limit.
+    double rate_per_second = 50;   // Per signer; 0 disables the limit.
     double rate_burst = 200;
     // If set, wraps the opened store (fault-injection tests cut here).
     std::function<std::unique_ptr<LogStore>(std::unique_ptr<LogStore>)>
@@ -35,8 +35,8 @@ class LedgerNode final : public LedgerView, public LedgerWriter {
 
   // Opens the ledger in `dir` and checks that its log key is the one genesis
   // names. NOT_FOUND if there is no ledger; FAILED_PRECONDITION on a mismatch.
-  static absl::StatusOr<std::unique_ptr<LedgerNode>> Open(const DataDir& dir,
-                                                          const Options& options);
+  static absl::StatusOr<std::unique_ptr<LedgerNode>> Open(
+      const DataDir& dir, const Options& options);
   ~LedgerNode() override;
 
   // Verifies `envelope` on the calling thread, then waits until the sequencer
@@ -56,8 +56,7 @@ class LedgerNode final : public LedgerView, public LedgerWriter {
   }
   // The newest checkpoint that witnesses cosigned, with their lines after
   // the log's signature; null until one did.
-  std::shared_ptr<const SignedCheckpoint> cosigned_checkpoint()
-      const override;
+  std::shared_ptr<const SignedCheckpoint> cosigned_checkpoint() const override;
   void set_cosigned_checkpoint(std::shared_ptr<const SignedCheckpoint> cp);
   // The latest checkpoint, carrying cosignatures if witnesses cosigned
   // exactly it.
@@ -66,8 +65,7 @@ class LedgerNode final : public LedgerView, public LedgerWriter {
   // once witnesses are configured (set_publish_witnessed) and one cosigned,
   // the newest cosigned one, as logs do that publish only witnessed
   // checkpoints. It lags the log by one witness round at most.
-  std::shared_ptr<const SignedCheckpoint> published_checkpoint()
-      const override;
+  std::shared_ptr<const SignedCheckpoint> published_checkpoint() const override;
   void set_publish_witnessed(bool on) { publish_witnessed_ = on; }
 
   const std::string& origin() const override { return origin_; }

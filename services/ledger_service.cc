@@ -28,7 +28,8 @@ absl::StatusOr<PublicKey> KeyField(const std::string& bytes) {
 absl::StatusOr<uint64_t> PageStart(const std::string& token) {
   if (token.empty()) return 0;
   uint64_t v = 0;
-  auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
+  auto [end, ec] =
+      std::from_chars(token.data(), token.data() + token.size(), v);
   if (ec != std::errc() || end != token.data() + token.size()) {
     return absl::InvalidArgumentError("the page token is not one we issued");
   }
@@ -55,8 +56,8 @@ grpc::Status LedgerService::SubmitBatch(grpc::ServerContext*,
                                         const v1::SubmitBatchRequest* request,
                                         v1::SubmitBatchResponse* response) {
   if (static_cast<size_t>(request->envelopes_size()) > kMaxBatchEnvelopes) {
-    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
-        "at most ", kMaxBatchEnvelopes, " envelopes per batch")));
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrCat("at most ", kMaxBatchEnvelopes, " envelopes per batch")));
   }
   std::vector<ByteView> envelopes;
   for (const std::string& e : request->envelopes()) {
@@ -89,8 +90,9 @@ grpc::Status LedgerService::GetResident(grpc::ServerContext*,
   auto status = [&]() -> absl::Status {
     UURO_ASSIGN_OR_RETURN(PublicKey key, KeyField(request->key()));
     v1::KeyRecord key_record;
-    UURO_ASSIGN_OR_RETURN(bool known, fund::ReadRecord(node_.state(),
-                                                       keys::Key(key), key_record));
+    UURO_ASSIGN_OR_RETURN(
+        bool known,
+        fund::ReadRecord(node_.state(), keys::Key(key), key_record));
     if (!known) {
       return absl::NotFoundError(
           absl::StrCat("no resident has key ", FormatPublicKey(key)));
@@ -99,11 +101,13 @@ grpc::Status LedgerService::GetResident(grpc::ServerContext*,
                           fund::ReadResidentByKey(node_.state(), key));
     response->set_key_revoked(key_record.revoked());
     UURO_ASSIGN_OR_RETURN(v1::FundRecord fund, fund::ReadFund(node_.state()));
-    if (fund.open_round() != 0 && !resident.revoked() && !key_record.revoked()) {
+    if (fund.open_round() != 0 && !resident.revoked() &&
+        !key_record.revoked()) {
       UURO_ASSIGN_OR_RETURN(v1::RoundRecord round,
                             fund::ReadRound(node_.state(), fund.open_round()));
-      UURO_ASSIGN_OR_RETURN(uint64_t spent, fund::ReadSpent(node_.state(), round.id(),
-                                                            resident.id()));
+      UURO_ASSIGN_OR_RETURN(
+          uint64_t spent,
+          fund::ReadSpent(node_.state(), round.id(), resident.id()));
       response->set_round_id(round.id());
       response->set_allowance(round.rules().allowance());
       response->set_spent(spent);
@@ -126,9 +130,9 @@ grpc::Status LedgerService::GetResident(grpc::ServerContext*,
   return ToGrpcStatus(status);
 }
 
-grpc::Status LedgerService::GetInitiative(grpc::ServerContext*,
-                                          const v1::GetInitiativeRequest* request,
-                                          v1::InitiativeView* response) {
+grpc::Status LedgerService::GetInitiative(
+    grpc::ServerContext*, const v1::GetInitiativeRequest* request,
+    v1::InitiativeView* response) {
   auto initiative = fund::ReadInitiative(node_.state(), request->id());
   if (!initiative.ok()) return ToGrpcStatus(initiative.status());
   response->set_balance(fund::InitiativeBalance(*initiative));
@@ -160,7 +164,8 @@ grpc::Status LedgerService::ListInitiatives(
       prefix, from, [&](std::string_view key, ByteView value) {
         v1::InitiativeRecord initiative;
         if (round) {
-          auto read = fund::ReadInitiative(node_.state(), keys::TrailingId(key));
+          auto read =
+              fund::ReadInitiative(node_.state(), keys::TrailingId(key));
           if (!read.ok()) {
             failure = read.status();
             return false;
@@ -210,9 +215,9 @@ grpc::Status LedgerService::GetRound(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerService::GetRedemption(grpc::ServerContext*,
-                                          const v1::GetRedemptionRequest* request,
-                                          v1::RedemptionRecord* response) {
+grpc::Status LedgerService::GetRedemption(
+    grpc::ServerContext*, const v1::GetRedemptionRequest* request,
+    v1::RedemptionRecord* response) {
   auto redemption = fund::ReadRedemption(node_.state(), request->id());
   if (!redemption.ok()) return ToGrpcStatus(redemption.status());
   *response = std::move(*redemption);

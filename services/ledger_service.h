@@ -30,7 +30,8 @@ class LedgerService final : public v1::Ledger::Service {
   grpc::Status ListInitiatives(grpc::ServerContext*,
                                const v1::ListInitiativesRequest* request,
                                v1::ListInitiativesResponse* response) override;
-  grpc::Status GetRound(grpc::ServerContext*, const v1::GetRoundRequest* request,
+  grpc::Status GetRound(grpc::ServerContext*,
+                        const v1::GetRoundRequest* request,
                         v1::RoundRecord* response) override;
   grpc::Status GetRedemption(grpc::ServerContext*,
                              const v1::GetRedemptionRequest* request,

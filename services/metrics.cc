@@ -24,8 +24,7 @@ const Histogram::BucketBoundaries kSizeBuckets = {
     1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000};
 // From half a millisecond (a batch on a fast SSD) to seconds (a sick disk).
 const Histogram::BucketBoundaries kSecondsBuckets = {
-    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-    0.05,   0.1,   0.25,   0.5,   1,    2.5, 5};
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
 
 std::string KindName(int payload_case) {
   const google::protobuf::FieldDescriptor* field =
@@ -61,23 +60,24 @@ ServerMetrics::ServerMetrics()
   prometheus::Registry& r = *registry_;
   submissions_ = &BuildCounter()
                       .Name("uuro_submissions_total")
-                      .Help("Transactions submitted, by payload kind and "
-                            "outcome (ok, duplicate, or the refusal's code)")
+                      .Help(
+                          "Transactions submitted, by payload kind and "
+                          "outcome (ok, duplicate, or the refusal's code)")
                       .Register(r);
-  batch_transactions_ = AddHistogram(
-      r, "uuro_batch_transactions", "Transactions per sequencer batch",
-      kSizeBuckets);
-  batch_entries_ = AddHistogram(r, "uuro_batch_entries",
-                                "New log entries per committed batch",
-                                kSizeBuckets);
+  batch_transactions_ =
+      AddHistogram(r, "uuro_batch_transactions",
+                   "Transactions per sequencer batch", kSizeBuckets);
+  batch_entries_ =
+      AddHistogram(r, "uuro_batch_entries",
+                   "New log entries per committed batch", kSizeBuckets);
   commit_seconds_ = AddHistogram(
       r, "uuro_commit_seconds",
       "Seconds from taking a batch to having it durable (rules, tree, "
       "signature, synced write)",
       kSecondsBuckets);
   fsync_seconds_ = AddHistogram(
-      r, "uuro_fsync_seconds",
-      "Seconds in the synced RocksDB write of a batch", kSecondsBuckets);
+      r, "uuro_fsync_seconds", "Seconds in the synced RocksDB write of a batch",
+      kSecondsBuckets);
   tree_size_ = AddGauge(r, "uuro_tree_size",
                         "Entries in the log at the latest checkpoint");
   queue_depth_ = AddGauge(r, "uuro_queue_depth",
@@ -94,17 +94,19 @@ ServerMetrics::ServerMetrics()
                                  "Column families with a compaction due");
   running_compactions_ = AddGauge(r, "uuro_rocksdb_running_compactions",
                                   "Compactions running now");
-  memtable_bytes_ = AddGauge(r, "uuro_rocksdb_memtable_bytes",
-                             "Bytes in RocksDB memtables");
+  memtable_bytes_ =
+      AddGauge(r, "uuro_rocksdb_memtable_bytes", "Bytes in RocksDB memtables");
   witness_size_ = &BuildGauge()
                        .Name("uuro_witness_cosigned_tree_size")
-                       .Help("Tree size of the latest checkpoint a witness "
-                             "cosigned")
+                       .Help(
+                           "Tree size of the latest checkpoint a witness "
+                           "cosigned")
                        .Register(r);
   witness_lag_ = &BuildGauge()
                       .Name("uuro_witness_lag_entries")
-                      .Help("Entries the log is ahead of a witness's latest "
-                            "cosignature")
+                      .Help(
+                          "Entries the log is ahead of a witness's latest "
+                          "cosignature")
                       .Register(r);
   witness_age_ = &BuildGauge()
                       .Name("uuro_witness_cosignature_age_seconds")

@@ -56,8 +56,7 @@ class ServerMetrics {
   // Shown as that size, the lag behind the log, and the age of the latest.
   // Repeating a size already recorded changes nothing, so callers may
   // report what they see at every scrape.
-  void RecordWitnessCosignature(const std::string& witness,
-                                uint64_t tree_size);
+  void RecordWitnessCosignature(const std::string& witness, uint64_t tree_size);
 
   // Values read at scrape time from the ledger.
   struct Sample {

@@ -9,8 +9,8 @@
 #include "ledger/fund/batch_applier.h"
 #include "ledger/fund/queries.h"
 #include "ledger/fund/state_view.h"
-#include "ledger/tlog/merkle.h"
 #include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/merkle.h"
 #include "ledger/tlog/status_macros.h"
 
 namespace uuro::server {
@@ -101,17 +101,18 @@ absl::StatusOr<LedgerFolderInfo> RebuildLedger(const RebuildOptions& options,
                                                const SyncProgress& progress) {
   std::error_code ec;
   if (fs::exists(dir.log_key(), ec)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        dir.root, " holds a log signing key: it is a serving ledger, not a "
-                  "rebuild; rebuild into a new folder"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(dir.root,
+                     " holds a log signing key: it is a serving ledger, not a "
+                     "rebuild; rebuild into a new folder"));
   }
   UURO_ASSIGN_OR_RETURN(NoteVerifier log_key, ParseVerifierKey(options.vkey));
   if (fs::exists(dir.log_vkey(), ec)) {
     UURO_ASSIGN_OR_RETURN(std::string held, ReadText(dir.log_vkey()));
     if (held != options.vkey) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          dir.root, " holds another log (", dir.log_vkey(),
-          " differs); rebuild into a new folder"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(dir.root, " holds another log (", dir.log_vkey(),
+                       " differs); rebuild into a new folder"));
     }
   }
   UURO_ASSIGN_OR_RETURN(auto reader,
@@ -120,8 +121,8 @@ absl::StatusOr<LedgerFolderInfo> RebuildLedger(const RebuildOptions& options,
                         reader->FetchCheckpoint());
   UURO_ASSIGN_OR_RETURN(std::unique_ptr<LogStore> store,
                         OpenOrCreateCopy(dir, options.vkey));
-  UURO_RETURN_IF_ERROR(SyncToCheckpoint(*reader, *store, cp,
-                                        options.commit_entries, progress));
+  UURO_RETURN_IF_ERROR(
+      SyncToCheckpoint(*reader, *store, cp, options.commit_entries, progress));
   store.reset();
   return CheckLedgerFolder(dir);
 }

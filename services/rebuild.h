@@ -38,8 +38,8 @@ absl::Status SyncToCheckpoint(client::TileLogReader& reader, LogStore& store,
                               const SyncProgress& progress);
 
 struct RebuildOptions {
-  std::string url;             // The mirror.
-  std::string vkey;            // The log's verifier key text.
+  std::string url;   // The mirror.
+  std::string vkey;  // The log's verifier key text.
   uint64_t commit_entries = 4096;
 };
 

@@ -1,12 +1,12 @@
 #include "services/sequencer.h"
-#include "ledger/tlog/wall_clock.h"
 
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/tlog/checkpoint.h"
 #include "ledger/fund/queries.h"
+#include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/status_macros.h"
+#include "ledger/tlog/wall_clock.h"
 
 namespace uuro::server {
 absl::StatusOr<SignedCheckpoint> ParseOwnCheckpoint(const std::string& note) {
@@ -14,8 +14,9 @@ absl::StatusOr<SignedCheckpoint> ParseOwnCheckpoint(const std::string& note) {
   if (split == std::string::npos) {
     return absl::DataLossError("the stored checkpoint is not a signed note");
   }
-  UURO_ASSIGN_OR_RETURN(Checkpoint cp,
-                        ParseCheckpoint(std::string_view(note).substr(0, split + 1)));
+  UURO_ASSIGN_OR_RETURN(
+      Checkpoint cp,
+      ParseCheckpoint(std::string_view(note).substr(0, split + 1)));
   return SignedCheckpoint{note, cp.size, cp.root};
 }
 
@@ -28,7 +29,8 @@ Sequencer::Sequencer(LogStore& store, const NoteSigner& signer,
       committed_(store, options.cached_records) {
   auto stored = ParseOwnCheckpoint(store_.checkpoint());
   checkpoint_ = std::make_shared<const SignedCheckpoint>(
-      stored.ok() ? *stored : SignedCheckpoint{"", store_.size(), store_.root()});
+      stored.ok() ? *stored
+                  : SignedCheckpoint{"", store_.size(), store_.root()});
   fund::StoreStateReader state(store_);
   if (auto fund = fund::ReadFund(state); fund.ok()) {
     last_time_ms_ = fund->last_time_ms();
@@ -36,9 +38,7 @@ Sequencer::Sequencer(LogStore& store, const NoteSigner& signer,
   thread_ = std::thread([this] { Run(); });
 }
 
-Sequencer::~Sequencer() {
-  Stop();
-}
+Sequencer::~Sequencer() { Stop(); }
 
 std::future<absl::StatusOr<fund::ApplyResult>> Sequencer::Enqueue(
     fund::VerifiedTx tx) {
@@ -127,8 +127,8 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
           UURO_ASSIGN_OR_RETURN(
               std::string note,
               SignCheckpoint({origin_, size, root, {}}, signer_));
-          signed_checkpoint =
-              std::make_shared<const SignedCheckpoint>(SignedCheckpoint{note, size, root});
+          signed_checkpoint = std::make_shared<const SignedCheckpoint>(
+              SignedCheckpoint{note, size, root});
           return note;
         });
   }
@@ -138,8 +138,9 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
     // transaction of this batch that was never recorded (a nonce it used, a
     // balance it spent). Retrying gets the true answer.
     last_time_ms_ = saved_time;
-    absl::Status failed = absl::UnavailableError(absl::StrCat(
-        "the ledger could not commit; nothing was recorded: ", commit.message()));
+    absl::Status failed = absl::UnavailableError(
+        absl::StrCat("the ledger could not commit; nothing was recorded: ",
+                     commit.message()));
     for (auto& result : results) {
       if (!result.ok() || result->index >= first_new) result = failed;
     }

@@ -39,7 +39,7 @@ class Sequencer {
     size_t max_batch = 2048;   // Transactions per commit at most.
     size_t max_queue = 20000;  // Waiting beyond this: RESOURCE_EXHAUSTED.
     ServerMetrics* metrics = nullptr;  // Not owned; may be null.
-    size_t cached_records = 1 << 16;  // State records kept in memory.
+    size_t cached_records = 1 << 16;   // State records kept in memory.
   };
   // Called after every commit, on the sequencer thread.
   using CommitListener = std::function<void(const SignedCheckpoint&)>;

@@ -61,9 +61,11 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   // many threads wait at once. gRPC's defaults (at most 2 idle pollers) make
   // each finished call end its thread and each new call start one; keeping
   // idle threads around saves a thread start and stop per call.
-  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 2);
-  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
-                              kMaxIdleRequestThreads);
+  builder.SetSyncServerOption(
+      grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 2);
+  builder.SetSyncServerOption(
+      grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+      kMaxIdleRequestThreads);
   builder.RegisterService(&server->ledger_);
   builder.RegisterService(&server->transparency_);
   builder.RegisterService(&server->audit_);
@@ -72,8 +74,8 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.grpc_listen));
   }
-  std::string host = options.grpc_listen.substr(
-      0, options.grpc_listen.rfind(':'));
+  std::string host =
+      options.grpc_listen.substr(0, options.grpc_listen.rfind(':'));
   server->address_ = absl::StrCat(host, ":", port);
   return server;
 }

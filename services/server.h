@@ -18,7 +18,7 @@ namespace uuro::server {
 
 struct ServeOptions {
   std::string grpc_listen = "127.0.0.1:50051";  // Port 0 picks a free one.
-  std::string tls_cert;  // PEM files; both or neither.
+  std::string tls_cert;                         // PEM files; both or neither.
   std::string tls_key;
 };
 

@@ -84,13 +84,14 @@ grpc::Status TransparencyService::GetEntries(
         absl::InvalidArgumentError("the end must not be before the start"));
   }
   if (start >= size) {
-    return ToGrpcStatus(absl::OutOfRangeError(
-        absl::StrCat("the log has ", size, " entries")));
+    return ToGrpcStatus(
+        absl::OutOfRangeError(absl::StrCat("the log has ", size, " entries")));
   }
   uint64_t end = std::min({request->end(), size, start + kMaxEntriesPerCall});
   auto entries = node_.store().ReadEntries(start, end);
   if (!entries.ok()) return ToGrpcStatus(entries.status());
-  for (const Bytes& e : *entries) response->add_entries(std::string(AsString(e)));
+  for (const Bytes& e : *entries)
+    response->add_entries(std::string(AsString(e)));
   return grpc::Status::OK;
 }
 

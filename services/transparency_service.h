@@ -17,9 +17,9 @@ class TransparencyService final : public v1::Transparency::Service {
   grpc::Status GetInclusionProof(grpc::ServerContext*,
                                  const v1::GetInclusionProofRequest* request,
                                  v1::ProofResponse* response) override;
-  grpc::Status GetConsistencyProof(grpc::ServerContext*,
-                                   const v1::GetConsistencyProofRequest* request,
-                                   v1::ProofResponse* response) override;
+  grpc::Status GetConsistencyProof(
+      grpc::ServerContext*, const v1::GetConsistencyProofRequest* request,
+      v1::ProofResponse* response) override;
   grpc::Status GetEntries(grpc::ServerContext*,
                           const v1::GetEntriesRequest* request,
                           v1::GetEntriesResponse* response) override;

@@ -1,7 +1,7 @@
 // uurod: the Uuro ledger server.
 //
-//   uurod init  --data DIR --origin ORIGIN --steward-key KEY [--council-key KEY]
-//   uurod serve --data DIR [--grpc-listen ADDR] [--tls-cert F --tls-key F]
+//   uurod init  --data DIR --origin ORIGIN --steward-key KEY [--council-key
+//   KEY] uurod serve --data DIR [--grpc-listen ADDR] [--tls-cert F --tls-key F]
 //               [--http-listen ADDR] [--witness URL]...
 //               [--config FILE] [--print-config]
 //   uurod backup | restore | rebuild   (services/uurod_ops.h)
@@ -15,9 +15,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "ledger/fund/queries.h"
+#include "ledger/store/rocks_log_store.h"
 #include "ledger/tlog/keys.h"
 #include "ledger/tlog/note.h"
-#include "ledger/store/rocks_log_store.h"
 #include "services/admin_socket.h"
 #include "services/backup.h"
 #include "services/config.h"
@@ -43,7 +43,7 @@ struct ServeFlags {
   std::string data = DefaultDataDir();
   ServeOptions serve;
   LedgerNode::Options node;
-  std::string http_listen;  // Empty: no tiles over HTTP.
+  std::string http_listen;             // Empty: no tiles over HTTP.
   std::vector<std::string> witnesses;  // Submission prefixes.
   double witness_timeout_s = 5;
 };
@@ -189,8 +189,8 @@ int RunServe(const ServeFlags& flags) {
   std::thread waiter([&] {
     int received = 0;
     sigwait(&signals, &received);
-    spdlog::info("event=stopping signal={}", received == SIGINT ? "SIGINT"
-                                                                : "SIGTERM");
+    spdlog::info("event=stopping signal={}",
+                 received == SIGINT ? "SIGINT" : "SIGTERM");
     (*server)->Shutdown();
   });
   (*server)->Wait();
@@ -214,8 +214,9 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("ts=%Y-%m-%dT%H:%M:%S.%eZ level=%l %v",
                       spdlog::pattern_time_type::utc);
 
-  CLI::App app{"uurod: the Uuro ledger server, a signed, append-only log of a "
-               "municipal innovation micro-fund."};
+  CLI::App app{
+      "uurod: the Uuro ledger server, a signed, append-only log of a "
+      "municipal innovation micro-fund."};
   app.set_version_flag("--version", std::string("uurod 0.1.0"));
   app.require_subcommand(1);
 
@@ -224,18 +225,21 @@ int main(int argc, char** argv) {
       "init", "Create a new ledger: log key, genesis entry, log.vkey.");
   init_cmd->add_option("--data", init.data, "data folder")
       ->capture_default_str();
-  init_cmd->add_option("--origin", init.options.origin,
-                       "log origin, e.g. fund.example-town.fi/2027")
+  init_cmd
+      ->add_option("--origin", init.options.origin,
+                   "log origin, e.g. fund.example-town.fi/2027")
       ->required();
-  init_cmd->add_option("--steward-key", init.stewards,
-                       "steward public key (hex); repeatable")
+  init_cmd
+      ->add_option("--steward-key", init.stewards,
+                   "steward public key (hex); repeatable")
       ->required();
   init_cmd->add_option("--council-key", init.council,
                        "council public key (hex); repeatable");
   init_cmd->add_option("--fund-name", init.options.fund_name, "fund name")
       ->capture_default_str();
-  init_cmd->add_option("--currency", init.options.currency_name,
-                       "name of the credits")
+  init_cmd
+      ->add_option("--currency", init.options.currency_name,
+                   "name of the credits")
       ->capture_default_str();
   init_cmd->footer(
       "Example:\n  uurod init --data /var/lib/uuro --origin "
@@ -243,11 +247,13 @@ int main(int argc, char** argv) {
       "steward.key)");
 
   ServeFlags serve;
-  CLI::App* serve_cmd = app.add_subcommand("serve", "Serve the ledger over gRPC.");
+  CLI::App* serve_cmd =
+      app.add_subcommand("serve", "Serve the ledger over gRPC.");
   serve_cmd->add_option("--data", serve.data, "data folder")
       ->capture_default_str();
-  serve_cmd->add_option("--grpc-listen", serve.serve.grpc_listen,
-                        "address to listen on (port 0: any free port)")
+  serve_cmd
+      ->add_option("--grpc-listen", serve.serve.grpc_listen,
+                   "address to listen on (port 0: any free port)")
       ->capture_default_str();
   serve_cmd->add_option("--tls-cert", serve.serve.tls_cert,
                         "PEM certificate chain for TLS");
@@ -261,20 +267,24 @@ int main(int argc, char** argv) {
                         "(URL of its add-checkpoint prefix) and serve its "
                         "cosignatures; the witness key must be a council key "
                         "of genesis; repeatable");
-  serve_cmd->add_option("--witness-timeout", serve.witness_timeout_s,
-                        "seconds a witness may take to answer")
+  serve_cmd
+      ->add_option("--witness-timeout", serve.witness_timeout_s,
+                   "seconds a witness may take to answer")
       ->capture_default_str();
-  serve_cmd->add_option("--rate-limit", serve.node.rate_per_second,
-                        "transactions per second per signer (0: no limit)")
+  serve_cmd
+      ->add_option("--rate-limit", serve.node.rate_per_second,
+                   "transactions per second per signer (0: no limit)")
       ->capture_default_str();
-  serve_cmd->add_option("--rate-burst", serve.node.rate_burst,
-                        "burst per signer")
+  serve_cmd
+      ->add_option("--rate-burst", serve.node.rate_burst, "burst per signer")
       ->capture_default_str();
-  serve_cmd->add_option("--max-queue", serve.node.sequencer.max_queue,
-                        "submissions waiting at most; beyond: RESOURCE_EXHAUSTED")
+  serve_cmd
+      ->add_option("--max-queue", serve.node.sequencer.max_queue,
+                   "submissions waiting at most; beyond: RESOURCE_EXHAUSTED")
       ->capture_default_str();
-  serve_cmd->footer("Example:\n  uurod serve --data /var/lib/uuro "
-                    "--grpc-listen 127.0.0.1:50051");
+  serve_cmd->footer(
+      "Example:\n  uurod serve --data /var/lib/uuro "
+      "--grpc-listen 127.0.0.1:50051");
 
   ConfigFile serve_config(*serve_cmd);
   OpsCommands ops(app);

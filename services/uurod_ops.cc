@@ -10,16 +10,16 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/tlog/bytes.h"
 #include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/bytes.h"
 #include "ledger/tlog/wall_clock.h"
 #include "services/backup.h"
 #include "services/data_dir.h"
 #include "services/follower.h"
 #include "services/metrics.h"
+#include "services/rebuild.h"
 #include "services/server.h"
 #include "services/tile_http.h"
-#include "services/rebuild.h"
 
 namespace uuro::server {
 namespace {
@@ -108,18 +108,20 @@ OpsCommands::OpsCommands(CLI::App& app) : flags_(std::make_unique<Flags>()) {
       "Rebuild a ledger from its public log on any C2SP tlog-tiles mirror, "
       "checking every entry against the signed checkpoint; run again to "
       "resume or to catch up.");
-  f.rebuild->add_option("--from", f.rebuild_options.url,
-                        "mirror URL, e.g. https://log.example-town.fi/uuro")
+  f.rebuild
+      ->add_option("--from", f.rebuild_options.url,
+                   "mirror URL, e.g. https://log.example-town.fi/uuro")
       ->required();
-  f.rebuild->add_option("--vkey", f.rebuild_vkey,
-                        "the log's verifier key, or a file holding it; take "
-                        "it from a source you trust, not from the mirror")
+  f.rebuild
+      ->add_option("--vkey", f.rebuild_vkey,
+                   "the log's verifier key, or a file holding it; take "
+                   "it from a source you trust, not from the mirror")
       ->required();
   f.rebuild->add_option("--data", f.rebuild_data, "data folder to build")
       ->required();
-  f.rebuild->add_option("--commit-entries",
-                        f.rebuild_options.commit_entries,
-                        "entries per local commit")
+  f.rebuild
+      ->add_option("--commit-entries", f.rebuild_options.commit_entries,
+                   "entries per local commit")
       ->capture_default_str();
 
   f.follow = app.add_subcommand(
@@ -127,18 +129,21 @@ OpsCommands::OpsCommands(CLI::App& app) : flags_(std::make_unique<Flags>()) {
       "Keep a verified copy of a log from its tiles mirror and serve it "
       "read-only (Ledger reads, Transparency, Audit, tiles); writes are "
       "refused with the primary's address.");
-  f.follow->add_option("--from", f.follow_options.url,
-                       "mirror URL, e.g. http://primary.internal:8080")
+  f.follow
+      ->add_option("--from", f.follow_options.url,
+                   "mirror URL, e.g. http://primary.internal:8080")
       ->required();
-  f.follow->add_option("--vkey", f.follow_vkey,
-                       "the log's verifier key, or a file holding it")
+  f.follow
+      ->add_option("--vkey", f.follow_vkey,
+                   "the log's verifier key, or a file holding it")
       ->required();
   f.follow->add_option("--data", f.follow_data, "the follower's own folder")
       ->required();
   f.follow->add_option("--primary", f.follow_primary,
                        "where writes go, named in refusals (default: --from)");
-  f.follow->add_option("--grpc-listen", f.follow_serve.grpc_listen,
-                       "gRPC address (port 0: any free port)")
+  f.follow
+      ->add_option("--grpc-listen", f.follow_serve.grpc_listen,
+                   "gRPC address (port 0: any free port)")
       ->capture_default_str();
   f.follow->add_option("--tls-cert", f.follow_serve.tls_cert,
                        "PEM certificate chain for TLS");
@@ -146,8 +151,9 @@ OpsCommands::OpsCommands(CLI::App& app) : flags_(std::make_unique<Flags>()) {
                        "PEM private key for TLS");
   f.follow->add_option("--http-listen", f.follow_http,
                        "also serve the copy as tiles, and /metrics, here");
-  f.follow->add_option("--poll-ms", f.follow_poll_ms,
-                       "how often to look for a new checkpoint")
+  f.follow
+      ->add_option("--poll-ms", f.follow_poll_ms,
+                   "how often to look for a new checkpoint")
       ->capture_default_str();
 }
 
@@ -169,8 +175,8 @@ std::optional<int> OpsCommands::Run() {
   if (f.restore->parsed()) {
     bool installed_key = false;
     DataDir dir{f.restore_data};
-    auto info = RestoreLedger(f.restore_from, dir, f.restore_options,
-                              &installed_key);
+    auto info =
+        RestoreLedger(f.restore_from, dir, f.restore_options, &installed_key);
     if (!info.ok()) return Fail(info.status());
     std::printf("restored %s: %llu entries, root %s, into %s\n",
                 info->origin.c_str(),
@@ -196,10 +202,9 @@ int OpsCommands::RunRebuild() {
   f.rebuild_options.vkey = *vkey;
   DataDir dir{f.rebuild_data};
   ProgressLine progress("rebuild");
-  auto info = RebuildLedger(f.rebuild_options, dir,
-                            [&](uint64_t done, uint64_t total) {
-                              progress(done, total);
-                            });
+  auto info = RebuildLedger(
+      f.rebuild_options, dir,
+      [&](uint64_t done, uint64_t total) { progress(done, total); });
   if (!info.ok()) {
     Fail(info.status());
     if (absl::IsUnavailable(info.status())) {
@@ -210,8 +215,7 @@ int OpsCommands::RunRebuild() {
     return 1;
   }
   std::printf("rebuilt %s: %llu entries, root %s, in %s\n",
-              info->origin.c_str(),
-              static_cast<unsigned long long>(info->size),
+              info->origin.c_str(), static_cast<unsigned long long>(info->size),
               ToHex(info->root).c_str(), f.rebuild_data.c_str());
   std::printf(
       "the folder holds no log signing key. To serve it as the primary, put "
@@ -257,10 +261,9 @@ int OpsCommands::RunFollow() {
     if (GrpcServer* s = grpc_server.load()) s->SetServing(false);
   };
   ProgressLine progress("follow");
-  auto follower = Follower::Open(DataDir{f.follow_data}, f.follow_options,
-                                 [&](uint64_t done, uint64_t total) {
-                                   progress(done, total);
-                                 });
+  auto follower = Follower::Open(
+      DataDir{f.follow_data}, f.follow_options,
+      [&](uint64_t done, uint64_t total) { progress(done, total); });
   if (!follower.ok()) return Fail(follower.status());
   Follower& view = **follower;
   RefusingWriter writer(f.follow_primary.empty() ? f.follow_options.url

@@ -7,8 +7,8 @@
 #include <future>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/tlog/cosignature.h"
 #include "ledger/fund/queries.h"
+#include "ledger/tlog/cosignature.h"
 #include "ledger/tlog/merkle.h"
 #include "ledger/tlog/note.h"
 #include "ledger/tlog/witness_protocol.h"
@@ -80,8 +80,8 @@ absl::StatusOr<std::unique_ptr<WitnessPusher>> WitnessPusher::Start(
       return absl::InvalidArgumentError(
           absl::StrCat("witness URL \"", url, "\" cannot be used"));
     }
-    auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-        options.timeout);
+    auto seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(options.timeout);
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
         options.timeout - seconds);
     peer->http->set_connection_timeout(seconds.count(), micros.count());
@@ -91,8 +91,8 @@ absl::StatusOr<std::unique_ptr<WitnessPusher>> WitnessPusher::Start(
     peer->http->set_tcp_nodelay(true);
     peers.push_back(std::move(peer));
   }
-  return std::unique_ptr<WitnessPusher>(new WitnessPusher(
-      node, std::move(peers), std::move(council), options));
+  return std::unique_ptr<WitnessPusher>(
+      new WitnessPusher(node, std::move(peers), std::move(council), options));
 }
 
 WitnessPusher::WitnessPusher(LedgerNode& node,
@@ -161,9 +161,8 @@ void WitnessPusher::Round(const SignedCheckpoint& cp) {
   for (auto& peer : peers_) {
     if (peer->size == cp.size && held_is_cp) continue;  // Already cosigned.
     if (now < peer->next_try) continue;
-    answers.push_back(std::async(std::launch::async, [this, &peer, &cp] {
-      return Push(*peer, cp);
-    }));
+    answers.push_back(std::async(
+        std::launch::async, [this, &peer, &cp] { return Push(*peer, cp); }));
   }
   if (answers.empty()) return;
   std::string lines;
@@ -186,8 +185,8 @@ std::string WitnessPusher::Push(Peer& peer, const SignedCheckpoint& cp) {
                    peer.url, why);
     }
     peer.failing = true;
-    peer.backoff = std::min(kMaxBackoff, std::max(kFirstBackoff,
-                                                  peer.backoff * 2));
+    peer.backoff =
+        std::min(kMaxBackoff, std::max(kFirstBackoff, peer.backoff * 2));
     peer.next_try = Clock::now() + peer.backoff;
     return std::string();
   };
@@ -215,7 +214,8 @@ std::string WitnessPusher::Push(Peer& peer, const SignedCheckpoint& cp) {
       if (!size.ok()) return fail("409 without a size", true);
       if (*size == peer.size) {
         return fail(absl::StrCat("the witness holds another checkpoint of "
-                                 "size ", *size, ": a fork"),
+                                 "size ",
+                                 *size, ": a fork"),
                     true);
       }
       peer.size = *size;

@@ -28,7 +28,6 @@ absl::StatusOr<std::string> KeyArgument(const std::string& text);
 // "90s", "15m", "12h", "30d" -> milliseconds.
 absl::StatusOr<uint64_t> ParseDuration(const std::string& text);
 
-
 }  // namespace uuro::cli
 
 #endif  // CLIENTS_UURO_COMMANDS_H_

@@ -11,8 +11,8 @@
 #include "clients/uuro/cosigned.h"
 #include "clients/uuro/receipt_file.h"
 #include "clients/uuro/table.h"
-#include "ledger/tlog/merkle.h"
 #include "ledger/fund/receipt.h"
+#include "ledger/tlog/merkle.h"
 #include "ledger/tlog/status_macros.h"
 
 namespace uuro::cli {
@@ -53,28 +53,29 @@ int ShowTotals(Context& ctx, uint64_t round_id) {
   absl::Status status = client::FromGrpc(
       ctx.Client().audit().GetRoundTotals(&context, request, &t));
   if (!status.ok()) return Fail(ctx, status);
-  nlohmann::json json = {{"round", t.round_id()},     {"closed", t.closed()},
-                         {"residents", t.residents()}, {"issued", t.issued()},
-                         {"awarded", t.awarded()},     {"withdrawn", t.withdrawn()},
-                         {"net_awarded", t.net_awarded()},
-                         {"unspent", t.unspent()},     {"lapsed", t.lapsed()},
-                         {"tree_size", t.tree_size()}};
+  nlohmann::json json = {
+      {"round", t.round_id()},          {"closed", t.closed()},
+      {"residents", t.residents()},     {"issued", t.issued()},
+      {"awarded", t.awarded()},         {"withdrawn", t.withdrawn()},
+      {"net_awarded", t.net_awarded()}, {"unspent", t.unspent()},
+      {"lapsed", t.lapsed()},           {"tree_size", t.tree_size()}};
   json["redemptions"] = {{"requested", t.redemptions().requested()},
                          {"settled", t.redemptions().settled()},
                          {"pending", t.redemptions().pending()},
                          {"rejected", t.redemptions().rejected()}};
   std::string text = absl::StrCat(
       "round ", t.round_id(), t.closed() ? " (closed)" : " (open)",
-      ", as of entry ", t.tree_size(), "\n  issued:      ",
-      ctx.Amount(t.issued()), " (", t.residents(), " residents)",
-      "\n  awarded:     ", ctx.Amount(t.net_awarded()), " net (",
+      ", as of entry ", t.tree_size(),
+      "\n  issued:      ", ctx.Amount(t.issued()), " (", t.residents(),
+      " residents)", "\n  awarded:     ", ctx.Amount(t.net_awarded()), " net (",
       ctx.Amount(t.awarded()), " awarded, ", ctx.Amount(t.withdrawn()),
       " withdrawn)\n  unspent:     ", ctx.Amount(t.unspent()),
-      t.closed() ? " (lapsed)" : "", "\n  redemptions: ",
-      ctx.Amount(t.redemptions().settled()), " settled, ",
+      t.closed() ? " (lapsed)" : "",
+      "\n  redemptions: ", ctx.Amount(t.redemptions().settled()), " settled, ",
       ctx.Amount(t.redemptions().pending()), " pending, ",
       ctx.Amount(t.redemptions().rejected()), " rejected (fund-wide)\n\n");
-  Table districts({"DISTRICT", "RESIDENTS", "AWARDED", "WITHDRAWN", "RECEIVED"});
+  Table districts(
+      {"DISTRICT", "RESIDENTS", "AWARDED", "WITHDRAWN", "RECEIVED"});
   json["districts"] = nlohmann::json::array();
   for (const auto& d : t.districts()) {
     districts.Add({d.district(), std::to_string(d.totals().residents()),
@@ -128,14 +129,15 @@ int Verify(Context& ctx, size_t required_cosignatures) {
     std::fprintf(stderr, "uuro: audit verify FAILED\n");
     return Fail(ctx, report.status());
   }
-  nlohmann::json json = {{"origin", report->origin},
-                         {"tree_size", report->tree_size},
-                         {"root", Base64Encode(report->root)},
-                         {"entries_checked", report->entries_checked},
-                         {"rounds_compared", report->rounds_compared},
-                         {"previous_size", report->previous_size
-                                               ? nlohmann::json(*report->previous_size)
-                                               : nlohmann::json(nullptr)}};
+  nlohmann::json json = {
+      {"origin", report->origin},
+      {"tree_size", report->tree_size},
+      {"root", Base64Encode(report->root)},
+      {"entries_checked", report->entries_checked},
+      {"rounds_compared", report->rounds_compared},
+      {"previous_size", report->previous_size
+                            ? nlohmann::json(*report->previous_size)
+                            : nlohmann::json(nullptr)}};
   Print(ctx, json,
         absl::StrCat(
             "OK: ", report->origin, " verified at ", report->tree_size,
@@ -173,8 +175,8 @@ absl::Status CheckReceiptCosigned(Context& ctx, const v1::Receipt& receipt,
           " entries and does not include entry ", receipt.index(),
           " yet; try again once the witnesses have cosigned a newer one"));
     }
-    auto proof = client::FetchInclusionProof(ctx.Client(), receipt.index(),
-                                             cp->size);
+    auto proof =
+        client::FetchInclusionProof(ctx.Client(), receipt.index(), cp->size);
     if (!proof.ok()) return proof.status();
     Hash leaf;
     std::copy(receipt.leaf_hash().begin(), receipt.leaf_hash().end(),
@@ -192,9 +194,8 @@ absl::Status CheckReceiptCosigned(Context& ctx, const v1::Receipt& receipt,
   } else {
     absl::StrAppend(&text, "  its checkpoint carries");
   }
-  auto cosigs =
-      offline ? CheckCosignaturesOffline(ctx, log_key, note, required)
-              : CheckCosignaturesOnline(ctx, log_key, note, required);
+  auto cosigs = offline ? CheckCosignaturesOffline(ctx, log_key, note, required)
+                        : CheckCosignaturesOnline(ctx, log_key, note, required);
   if (!cosigs.ok()) return cosigs.status();
   absl::StrAppend(&text, offline ? " " : ", with ",
                   DescribeCosignatures(*cosigs), "\n");
@@ -224,7 +225,8 @@ int VerifyReceiptFile(Context& ctx, const std::string& path, bool offline,
     auto now = OpenCheckpoint(latest->checkpoint(), *log_key, origin);
     if (!now.ok()) return Fail(ctx, now.status());
     if (now->size > cp->size) {
-      auto proof = client::FetchConsistencyProof(ctx.Client(), cp->size, now->size);
+      auto proof =
+          client::FetchConsistencyProof(ctx.Client(), cp->size, now->size);
       if (!proof.ok()) return Fail(ctx, proof.status());
       absl::Status consistent =
           VerifyConsistency(cp->size, now->size, *proof, cp->root, now->root);
@@ -249,9 +251,8 @@ int VerifyReceiptFile(Context& ctx, const std::string& path, bool offline,
     json["current_size"] = now->size;
   }
   if (required_cosignatures > 0) {
-    absl::Status cosigned =
-        CheckReceiptCosigned(ctx, *receipt, *log_key, offline,
-                             required_cosignatures, text, json);
+    absl::Status cosigned = CheckReceiptCosigned(
+        ctx, *receipt, *log_key, offline, required_cosignatures, text, json);
     if (!cosigned.ok()) return Fail(ctx, cosigned);
   }
   Print(ctx, json, text);
@@ -274,17 +275,21 @@ void AddAuditCommands(CLI::App& app, Context& ctx) {
       "verify",
       "Check the whole log independently: signatures, rules, tree, totals.");
   verify->footer(
-      "Downloads every entry, replays the fund rules from scratch, rebuilds the\n"
-      "tree, checks it against the checkpoint signed by the pinned log key, and\n"
+      "Downloads every entry, replays the fund rules from scratch, rebuilds "
+      "the\n"
+      "tree, checks it against the checkpoint signed by the pinned log key, "
+      "and\n"
       "compares the totals with the server's. Exits non-zero naming the first\n"
       "discrepancy.\n"
-      "Example:\n  uuro --server ledger.example-town.fi:443 --tls --vkey log.vkey "
+      "Example:\n  uuro --server ledger.example-town.fi:443 --tls --vkey "
+      "log.vkey "
       "audit verify");
   auto required = std::make_shared<size_t>(0);
-  verify->add_option("--require-cosignatures", *required,
-                     "verify the newest checkpoint that witnesses cosigned, "
-                     "and demand this many cosignatures by council keys of "
-                     "genesis")
+  verify
+      ->add_option("--require-cosignatures", *required,
+                   "verify the newest checkpoint that witnesses cosigned, "
+                   "and demand this many cosignatures by council keys of "
+                   "genesis")
       ->capture_default_str();
   verify->callback(
       [&ctx, required] { ctx.exit_code = Verify(ctx, *required); });
@@ -302,13 +307,15 @@ void AddAuditCommands(CLI::App& app, Context& ctx) {
   check->add_option("file", r->file, "receipt JSON file")->required();
   check->add_flag("--offline", r->offline,
                   "only check the signature and proof in the file");
-  check->add_option("--require-cosignatures", r->required,
-                    "demand this many council cosignatures: on the newest "
-                    "cosigned checkpoint, which must include the entry (or, "
-                    "with --offline, on the receipt's own checkpoint)")
+  check
+      ->add_option("--require-cosignatures", r->required,
+                   "demand this many council cosignatures: on the newest "
+                   "cosigned checkpoint, which must include the entry (or, "
+                   "with --offline, on the receipt's own checkpoint)")
       ->capture_default_str();
   check->footer(
-      "Example:\n  uuro receipt verify ~/.local/state/uuro/ledgers/*/receipts/451.json\n"
+      "Example:\n  uuro receipt verify "
+      "~/.local/state/uuro/ledgers/*/receipts/451.json\n"
       "  uuro receipt verify --require-cosignatures 2 receipts/451.json");
   check->callback([&ctx, r] {
     ctx.exit_code = VerifyReceiptFile(ctx, r->file, r->offline, r->required);
@@ -332,15 +339,16 @@ void AddAuditCommands(CLI::App& app, Context& ctx) {
                            {"entries", f->entries()},
                            {"log_key", f->log_verifier_key()}};
     Print(ctx, json,
-          absl::StrCat(f->fund_name(), " (", f->origin(), ")\n  currency:    ",
-                       f->currency_name(), "\n  residents:   ",
-                       f->active_residents(), "\n  initiatives: ",
-                       f->initiatives(), "\n  rounds:      ", f->rounds(),
-                       f->open_round() ? absl::StrCat(" (round ", f->open_round(),
-                                                      " is open)")
-                                       : "",
-                       "\n  log entries: ", f->entries(), "\n  log key:     ",
-                       f->log_verifier_key(), "\n"));
+          absl::StrCat(
+              f->fund_name(), " (", f->origin(), ")\n  currency:    ",
+              f->currency_name(), "\n  residents:   ", f->active_residents(),
+              "\n  initiatives: ", f->initiatives(),
+              "\n  rounds:      ", f->rounds(),
+              f->open_round()
+                  ? absl::StrCat(" (round ", f->open_round(), " is open)")
+                  : "",
+              "\n  log entries: ", f->entries(),
+              "\n  log key:     ", f->log_verifier_key(), "\n"));
   });
 
   auto id = std::make_shared<uint64_t>(0);
@@ -359,10 +367,11 @@ void AddAuditCommands(CLI::App& app, Context& ctx) {
       ctx.exit_code = Fail(ctx, status);
       return;
     }
-    std::string state = r.status() == v1::REDEMPTION_PENDING ? "pending"
-                        : r.status() == v1::REDEMPTION_SETTLED
-                            ? (r.settled_by_rule() ? "settled by rule" : "settled")
-                            : "rejected";
+    std::string state =
+        r.status() == v1::REDEMPTION_PENDING ? "pending"
+        : r.status() == v1::REDEMPTION_SETTLED
+            ? (r.settled_by_rule() ? "settled by rule" : "settled")
+            : "rejected";
     nlohmann::json json = {{"id", r.id()},
                            {"initiative", r.initiative_id()},
                            {"amount", r.amount()},
@@ -371,13 +380,14 @@ void AddAuditCommands(CLI::App& app, Context& ctx) {
                            {"payment_reference", r.payment_reference()},
                            {"reject_reason", r.reject_reason()}};
     Print(ctx, json,
-          absl::StrCat("redemption ", r.id(), ": ", ctx.Amount(r.amount()),
-                       " for initiative ", r.initiative_id(), ", ", state,
-                       r.payment_reference().empty()
-                           ? ""
-                           : " (payment " + r.payment_reference() + ")",
-                       r.reject_reason().empty() ? "" : " (" + r.reject_reason() + ")",
-                       "\n  purpose: ", r.purpose(), "\n"));
+          absl::StrCat(
+              "redemption ", r.id(), ": ", ctx.Amount(r.amount()),
+              " for initiative ", r.initiative_id(), ", ", state,
+              r.payment_reference().empty()
+                  ? ""
+                  : " (payment " + r.payment_reference() + ")",
+              r.reject_reason().empty() ? "" : " (" + r.reject_reason() + ")",
+              "\n  purpose: ", r.purpose(), "\n"));
   });
 }
 

@@ -34,7 +34,8 @@ void AddKeyCommands(CLI::App& app, Context& ctx) {
               " (mode 0600; keep it, and never share it)\n");
   });
 
-  CLI::App* show = key->add_subcommand("show", "Print the public key of --key.");
+  CLI::App* show =
+      key->add_subcommand("show", "Print the public key of --key.");
   show->footer("Example:\n  uuro --key me.key key show");
   show->callback([&ctx] {
     auto secret = ctx.Key();

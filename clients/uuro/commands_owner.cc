@@ -42,9 +42,8 @@ void AddOwnerCommands(CLI::App& app, Context& ctx) {
     body.mutable_request_redemption()->set_purpose(r->purpose);
     ctx.exit_code = SubmitAndReport(
         ctx, body,
-        absl::StrCat("requested ", ctx.Amount(r->amount),
-                     " from initiative ", r->initiative,
-                     " (see: uuro redemption ENTRY)"));
+        absl::StrCat("requested ", ctx.Amount(r->amount), " from initiative ",
+                     r->initiative, " (see: uuro redemption ENTRY)"));
   });
 
   struct ReportArgs {
@@ -74,7 +73,8 @@ void AddOwnerCommands(CLI::App& app, Context& ctx) {
       body.mutable_post_report()->set_attachments_sha256(*hash);
     }
     ctx.exit_code = SubmitAndReport(
-        ctx, body, absl::StrCat("posted a report on initiative ", p->initiative));
+        ctx, body,
+        absl::StrCat("posted a report on initiative ", p->initiative));
   });
 }
 

@@ -94,7 +94,8 @@ void AddResidentCommands(CLI::App& app, Context& ctx) {
     uint32_t limit = 100;
   };
   auto list = std::make_shared<ListArgs>();
-  CLI::App* initiatives = app.add_subcommand("initiatives", "List initiatives.");
+  CLI::App* initiatives =
+      app.add_subcommand("initiatives", "List initiatives.");
   initiatives->add_option("--district", list->district, "only this district");
   initiatives->add_option("--status", list->status, "active or suspended")
       ->check(CLI::IsMember({"active", "suspended"}));
@@ -125,11 +126,12 @@ void AddResidentCommands(CLI::App& app, Context& ctx) {
       }
       for (const auto& i : page.initiatives()) {
         if (table.size() >= list->limit) break;
-        table.Add({std::to_string(i.id()), i.proposal().title(),
-                   i.proposal().district(), StatusName(i.status()),
-                   std::to_string(i.received_final() + i.received_open()) + " " +
-                       currency,
-                   std::to_string(i.proposal().amount_asked()) + " " + currency});
+        table.Add(
+            {std::to_string(i.id()), i.proposal().title(),
+             i.proposal().district(), StatusName(i.status()),
+             std::to_string(i.received_final() + i.received_open()) + " " +
+                 currency,
+             std::to_string(i.proposal().amount_asked()) + " " + currency});
         json.push_back(InitiativeJson(i));
       }
       request.set_page_token(page.next_page_token());
@@ -157,14 +159,16 @@ void AddResidentCommands(CLI::App& app, Context& ctx) {
     json["balance"] = view.balance();
     json["reports"] = nlohmann::json::array();
     std::string text = absl::StrCat(
-        "initiative ", i.id(), ": ", i.proposal().title(), "\n  district:  ",
-        i.proposal().district(), "\n  status:    ", StatusName(i.status()),
+        "initiative ", i.id(), ": ", i.proposal().title(),
+        "\n  district:  ", i.proposal().district(),
+        "\n  status:    ", StatusName(i.status()),
         i.status_reason().empty() ? "" : " (" + i.status_reason() + ")",
         "\n  asked:     ", ctx.Amount(i.proposal().amount_asked()),
         "\n  received:  ", ctx.Amount(i.received_final()), " final, ",
         ctx.Amount(i.received_open()), " in the open round",
         "\n  redeemed:  ", ctx.Amount(i.redeemed()), ", pending ",
-        ctx.Amount(i.pending()), ", balance ", ctx.Amount(view.balance()), "\n");
+        ctx.Amount(i.pending()), ", balance ", ctx.Amount(view.balance()),
+        "\n");
     if (!i.proposal().summary().empty()) {
       absl::StrAppend(&text, "\n  ", i.proposal().summary(), "\n");
     }
@@ -202,8 +206,8 @@ void AddResidentCommands(CLI::App& app, Context& ctx) {
         ctx.exit_code = Fail(ctx, key.status());
         return;
       }
-      request.set_key(std::string(key->public_key().begin(),
-                                  key->public_key().end()));
+      request.set_key(
+          std::string(key->public_key().begin(), key->public_key().end()));
     }
     grpc::ClientContext context;
     v1::ResidentView view;
@@ -264,8 +268,8 @@ void AddResidentCommands(CLI::App& app, Context& ctx) {
     i->set_district(p->district);
     i->set_amount_asked(p->amount);
     for (const auto& l : p->links) i->add_links(l);
-    ctx.exit_code = SubmitAndReport(
-        ctx, body, absl::StrCat("proposed \"", p->title, "\""));
+    ctx.exit_code =
+        SubmitAndReport(ctx, body, absl::StrCat("proposed \"", p->title, "\""));
   });
 
   struct HistoryArgs {

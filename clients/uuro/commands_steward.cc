@@ -1,19 +1,20 @@
 // The fund office: enroll and revoke residents, open and close rounds,
 // settle and reject redemptions, suspend and reinstate initiatives.
 #include "absl/strings/str_cat.h"
-#include "ledger/tlog/wall_clock.h"
 #include "clients/uuro/commands.h"
 #include "clients/uuro/table.h"
+#include "ledger/tlog/wall_clock.h"
 
 namespace uuro::cli {
 namespace {
 
 // Registers a verb that takes an id and a required text, e.g. a reason.
-void AddIdTextVerb(CLI::App& app, Context& ctx, const std::string& name,
-                   const std::string& help, const std::string& text_flag,
-                   const std::string& example,
-                   std::function<v1::TxBody(uint64_t, const std::string&)> build,
-                   std::string done) {
+void AddIdTextVerb(
+    CLI::App& app, Context& ctx, const std::string& name,
+    const std::string& help, const std::string& text_flag,
+    const std::string& example,
+    std::function<v1::TxBody(uint64_t, const std::string&)> build,
+    std::string done) {
   struct Args {
     uint64_t id = 0;
     std::string text;
@@ -111,7 +112,8 @@ void AddRoundCommands(CLI::App& app, Context& ctx) {
   });
 
   auto show_id = std::make_shared<uint64_t>(0);
-  CLI::App* show = round->add_subcommand("show", "Show a round's rules and totals.");
+  CLI::App* show =
+      round->add_subcommand("show", "Show a round's rules and totals.");
   show->add_option("id", *show_id, "round id (default: the latest)");
   show->footer("Example:\n  uuro round show");
   show->callback([&ctx, show_id] {
@@ -139,17 +141,17 @@ void AddRoundCommands(CLI::App& app, Context& ctx) {
                            {"withdrawn", r.withdrawn()},
                            {"lapsed", r.lapsed()}};
     Print(ctx, json,
-          absl::StrCat("round ", r.id(), r.closed() ? " (closed)" : " (open)",
-                       "\n  allowance:       ", ctx.Amount(rules.allowance()),
-                       " per resident, 1 credit = ", rules.credit_value_cents(),
-                       " cents\n  max share:       ", rules.max_share_percent(),
-                       "% per initiative\n  trust threshold: ",
-                       ctx.Amount(rules.trust_threshold()),
-                       "\n  residents:       ", r.residents(),
-                       "\n  awarded:         ", ctx.Amount(r.awarded()),
-                       " (withdrawn ", ctx.Amount(r.withdrawn()), ")\n",
-                       r.closed() ? "  lapsed:          " + ctx.Amount(r.lapsed()) + "\n"
-                                  : ""));
+          absl::StrCat(
+              "round ", r.id(), r.closed() ? " (closed)" : " (open)",
+              "\n  allowance:       ", ctx.Amount(rules.allowance()),
+              " per resident, 1 credit = ", rules.credit_value_cents(),
+              " cents\n  max share:       ", rules.max_share_percent(),
+              "% per initiative\n  trust threshold: ",
+              ctx.Amount(rules.trust_threshold()), "\n  residents:       ",
+              r.residents(), "\n  awarded:         ", ctx.Amount(r.awarded()),
+              " (withdrawn ", ctx.Amount(r.withdrawn()), ")\n",
+              r.closed() ? "  lapsed:          " + ctx.Amount(r.lapsed()) + "\n"
+                         : ""));
   });
 }
 
@@ -184,7 +186,8 @@ void AddStewardCommands(CLI::App& app, Context& ctx) {
   };
   auto r = std::make_shared<RevokeArgs>();
   CLI::App* revoke = app.add_subcommand(
-      "revoke", "Revoke a resident's key, optionally moving them to a new one.");
+      "revoke",
+      "Revoke a resident's key, optionally moving them to a new one.");
   revoke->add_option("key", r->key, "public key (hex) or key file")->required();
   revoke->add_option("--reason", r->reason, "public reason")->required();
   revoke->add_option("--replacement", r->replacement,

@@ -34,10 +34,11 @@ int Serve(Context& ctx, const WitnessArgs& args) {
 
   auto secret = ctx.Key();
   if (!secret.ok()) return Fail(ctx, secret.status());
-  std::string name = args.name.empty()
-                         ? "uuro-witness/" + FormatPublicKey(secret->public_key())
-                                                 .substr(0, 16)
-                         : args.name;
+  std::string name =
+      args.name.empty()
+          ? "uuro-witness/" +
+                FormatPublicKey(secret->public_key()).substr(0, 16)
+          : args.name;
   std::string council_key = FormatPublicKey(secret->public_key());
   auto cosigner = Cosigner::Create(name, *std::move(secret));
   if (!cosigner.ok()) return Fail(ctx, cosigner.status());
@@ -49,7 +50,8 @@ int Serve(Context& ctx, const WitnessArgs& args) {
   }
   std::string state =
       args.state.empty() ? ctx.state_dir + "/witness" : args.state;
-  std::string vkey = FormatCosignerKey(cosigner->name(), cosigner->public_key());
+  std::string vkey =
+      FormatCosignerKey(cosigner->name(), cosigner->public_key());
   auto witness = client::Witness::Open(*std::move(cosigner), logs, state);
   if (!witness.ok()) return Fail(ctx, witness.status());
   auto listener = client::StartWitnessHttp(**witness, args.listen);
@@ -69,10 +71,11 @@ int Serve(Context& ctx, const WitnessArgs& args) {
          {"state", state}},
         absl::StrCat("witness ", name, " listening on http://",
                      (*listener)->address(), "/add-checkpoint\n",
-                     "  witnesses: ", witnessed, "\n  council key (for uurod "
-                     "init --council-key): ", council_key,
-                     "\n  cosigner key: ", vkey, "\n  state: ", state,
-                     "\n(Ctrl-C stops it)\n"));
+                     "  witnesses: ", witnessed,
+                     "\n  council key (for uurod "
+                     "init --council-key): ",
+                     council_key, "\n  cosigner key: ", vkey,
+                     "\n  state: ", state, "\n(Ctrl-C stops it)\n"));
   std::fflush(stdout);
   int received = 0;
   sigwait(&signals, &received);
@@ -124,9 +127,10 @@ void AddTransparencyCommands(CLI::App& app, Context& ctx) {
       "serve",
       "Serve C2SP tlog-witness add-checkpoint: cosign each checkpoint that the "
       "log signed and that extends the last one cosigned.");
-  serve->add_option("--log-vkey", args->log_vkeys,
-                    "verifier key file of a log to witness (log.vkey); "
-                    "repeatable")
+  serve
+      ->add_option("--log-vkey", args->log_vkeys,
+                   "verifier key file of a log to witness (log.vkey); "
+                   "repeatable")
       ->required();
   serve->add_option("--listen", args->listen, "HOST:PORT to listen on")
       ->capture_default_str();

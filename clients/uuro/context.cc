@@ -81,8 +81,8 @@ absl::StatusOr<std::string> Context::LedgerStateDir() {
 absl::StatusOr<std::string> Context::LedgerStateDir(const std::string& origin) {
   // One folder per ledger, named so that any origin is a safe file name.
   Hash id = Sha256(AsBytes(origin));
-  std::string dir = absl::StrCat(state_dir, "/ledgers/",
-                                 ToHex(ByteView(id).first(8)));
+  std::string dir =
+      absl::StrCat(state_dir, "/ledgers/", ToHex(ByteView(id).first(8)));
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) {

@@ -20,10 +20,10 @@ struct Context {
   std::string server = "127.0.0.1:50051";
   std::string key_file;
   std::string vkey_file;
-  std::string tls_ca;       // PEM roots; implies TLS.
+  std::string tls_ca;  // PEM roots; implies TLS.
   bool tls = false;
   bool json = false;
-  std::string state_dir;    // $XDG_STATE_HOME/uuro by default.
+  std::string state_dir;  // $XDG_STATE_HOME/uuro by default.
 
   // Set by the command that ran; main returns it.
   int exit_code = 0;
@@ -39,7 +39,9 @@ struct Context {
   absl::StatusOr<std::string> Origin();
   // The fund's currency name ("Uuro" unless genesis says otherwise).
   std::string Currency();
-  std::string Amount(uint64_t credits) { return std::to_string(credits) + " " + Currency(); }
+  std::string Amount(uint64_t credits) {
+    return std::to_string(credits) + " " + Currency();
+  }
 
   // Where receipts and verified checkpoints are kept for this ledger (the
   // server's, or the one with `origin`).

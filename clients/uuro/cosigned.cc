@@ -38,9 +38,9 @@ absl::StatusOr<std::vector<Cosignature>> CheckCosignaturesOffline(
   UURO_ASSIGN_OR_RETURN(std::string path, CouncilKeysFile(ctx, log_key));
   std::ifstream in(path);
   if (!in) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the council keys of ", log_key.name(),
-        " are not known here yet; run once without --offline"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the council keys of ", log_key.name(),
+                     " are not known here yet; run once without --offline"));
   }
   std::vector<PublicKey> council;
   std::string line;

@@ -30,7 +30,8 @@ std::string DescribeEntry(const std::string& entry_bytes) {
                           body.withdraw_award().initiative_id(), " in round ",
                           body.withdraw_award().round_id());
     case v1::TxBody::kProposeInitiative:
-      return absl::StrCat("propose \"", body.propose_initiative().title(), "\"");
+      return absl::StrCat("propose \"", body.propose_initiative().title(),
+                          "\"");
     case v1::TxBody::kRequestRedemption:
       return absl::StrCat("redeem ", body.request_redemption().amount(),
                           " from initiative ",

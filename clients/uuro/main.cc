@@ -26,7 +26,8 @@ int main(int argc, char** argv) {
 
   CLI::App app{
       "uuro: the Uuro ledger client. Residents award credits to local\n"
-      "initiatives, owners redeem them, the fund office runs rounds, and anyone\n"
+      "initiatives, owners redeem them, the fund office runs rounds, and "
+      "anyone\n"
       "can verify the signed log."};
   app.set_version_flag("--version", std::string("uuro 0.1.0"));
   app.require_subcommand(1);

@@ -53,14 +53,16 @@ absl::StatusOr<std::string> SaveReceipt(const std::string& dir,
   std::ofstream out(path);
   out << ReceiptToJson(receipt).dump(2) << "\n";
   out.close();
-  if (!out) return absl::PermissionDeniedError(absl::StrCat("cannot write ", path));
+  if (!out)
+    return absl::PermissionDeniedError(absl::StrCat("cannot write ", path));
   return path;
 }
 
 absl::StatusOr<v1::Receipt> LoadReceipt(const std::string& path) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  nlohmann::json json = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json json =
+      nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded()) {
     return absl::InvalidArgumentError(absl::StrCat(path, " is not JSON"));
   }

@@ -13,22 +13,30 @@ namespace uuro::cli {
 
 absl::StatusOr<uint64_t> ParseDuration(const std::string& text) {
   if (text.size() < 2) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", text, "\" is not a duration like 90s, 15m, 12h, 30d"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", text, "\" is not a duration like 90s, 15m, 12h, 30d"));
   }
   uint64_t unit = 0;
   switch (text.back()) {
-    case 's': unit = 1000; break;
-    case 'm': unit = 60 * 1000; break;
-    case 'h': unit = 3600 * 1000; break;
-    case 'd': unit = 24 * 3600 * 1000; break;
+    case 's':
+      unit = 1000;
+      break;
+    case 'm':
+      unit = 60 * 1000;
+      break;
+    case 'h':
+      unit = 3600 * 1000;
+      break;
+    case 'd':
+      unit = 24 * 3600 * 1000;
+      break;
   }
   std::string digits = text.substr(0, text.size() - 1);
   if (unit == 0 || digits.empty() ||
       digits.find_first_not_of("0123456789") != std::string::npos ||
       digits.size() > 9) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", text, "\" is not a duration like 90s, 15m, 12h, 30d"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", text, "\" is not a duration like 90s, 15m, 12h, 30d"));
   }
   return std::stoull(digits) * unit;
 }
@@ -41,7 +49,8 @@ absl::StatusOr<std::string> KeyArgument(const std::string& text) {
   }
   if (!key.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "\"", text, "\" is neither a public key (64 hex digits) nor a key file"));
+        "\"", text,
+        "\" is neither a public key (64 hex digits) nor a key file"));
   }
   return std::string(key->begin(), key->end());
 }
@@ -58,9 +67,9 @@ int SubmitAndReport(Context& ctx, v1::TxBody body, const std::string& done) {
   if (!log_key.ok()) return Fail(ctx, log_key.status());
   auto checkpoint = VerifyReceipt(*receipt, *log_key, *origin);
   if (!checkpoint.ok()) {
-    return Fail(ctx, absl::DataLossError(absl::StrCat(
-                         "the server's receipt does not verify: ",
-                         checkpoint.status().message())));
+    return Fail(ctx, absl::DataLossError(
+                         absl::StrCat("the server's receipt does not verify: ",
+                                      checkpoint.status().message())));
   }
   // The checkpoint must extend every one this client verified before, or the
   // server is showing a rolled-back or forked log.
@@ -77,8 +86,8 @@ int SubmitAndReport(Context& ctx, v1::TxBody body, const std::string& done) {
   Print(ctx, json,
         absl::StrCat(done, receipt->duplicate() ? " (already recorded)" : "",
                      "\n  entry ", receipt->index(), " in a log of ",
-                     checkpoint->size, " entries; receipt verified and saved: ",
-                     *path, "\n"));
+                     checkpoint->size,
+                     " entries; receipt verified and saved: ", *path, "\n"));
   return 0;
 }
 

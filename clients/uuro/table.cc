@@ -26,7 +26,8 @@ std::string Table::Render() const {
     std::string line;
     for (size_t i = 0; i < row.size(); ++i) {
       line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - Width(row[i]) + 2, ' ');
+      if (i + 1 < row.size())
+        line += std::string(widths[i] - Width(row[i]) + 2, ' ');
     }
     out += line + "\n";
   }

@@ -45,8 +45,9 @@ absl::StatusOr<v1::FundRecord> Genesis(const VerifiedTx& tx, uint64_t index,
   }
   auto log_key = ParseVerifierKey(genesis.log_verifier_key());
   if (!log_key.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the genesis log key is not a verifier key: ", log_key.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the genesis log key is not a verifier key: ",
+                     log_key.status().message()));
   }
   if (log_key->key() != tx.signer) {
     return absl::PermissionDeniedError(
@@ -55,9 +56,8 @@ absl::StatusOr<v1::FundRecord> Genesis(const VerifiedTx& tx, uint64_t index,
   v1::FundRecord fund;
   fund.set_origin(genesis.origin());
   fund.set_fund_name(genesis.fund_name());
-  fund.set_currency_name(genesis.currency_name().empty()
-                             ? "Uuro"
-                             : genesis.currency_name());
+  fund.set_currency_name(
+      genesis.currency_name().empty() ? "Uuro" : genesis.currency_name());
   *fund.mutable_steward_keys() = genesis.steward_keys();
   *fund.mutable_council_keys() = genesis.council_keys();
   fund.set_log_verifier_key(genesis.log_verifier_key());
@@ -85,10 +85,9 @@ absl::StatusOr<ApplyResult> BatchApplier::Apply(const VerifiedTx& tx,
                        fund.last_time_ms(), " ms"));
     }
     if (tx.body.origin() != fund.origin()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("the transaction is for ledger \"",
-                       tx.body.origin().substr(0, 100), "\", this is \"",
-                       fund.origin(), "\""));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the transaction is for ledger \"", tx.body.origin().substr(0, 100),
+          "\", this is \"", fund.origin(), "\""));
     }
     v1::SignerRecord signer;
     UURO_RETURN_IF_ERROR(
@@ -101,16 +100,14 @@ absl::StatusOr<ApplyResult> BatchApplier::Apply(const VerifiedTx& tx,
       if (first.envelope_sha256() == AsString(tx.envelope_hash)) {
         return ApplyResult{first.index(), /*duplicate=*/true};
       }
-      return absl::AlreadyExistsError(
-          absl::StrCat("nonce ", tx.body.nonce(),
-                       " was already used by entry ", first.index(),
-                       "; the signer's next nonce is ", signer.next_nonce()));
+      return absl::AlreadyExistsError(absl::StrCat(
+          "nonce ", tx.body.nonce(), " was already used by entry ",
+          first.index(), "; the signer's next nonce is ", signer.next_nonce()));
     }
     if (tx.body.nonce() > signer.next_nonce()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("nonce ", tx.body.nonce(),
-                       " is ahead; the signer's next nonce is ",
-                       signer.next_nonce()));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "nonce ", tx.body.nonce(), " is ahead; the signer's next nonce is ",
+          signer.next_nonce()));
     }
     UURO_RETURN_IF_ERROR(CheckExpiryAndFields(tx.body, time_ms));
     TxContext ctx{tx, next_index_, time_ms, fund, txn};
@@ -146,7 +143,8 @@ absl::StatusOr<DecodedEntry> DecodeEntry(ByteView bytes) {
   if (entry.SerializeAsString() != AsString(bytes)) {
     return absl::InvalidArgumentError("the entry is not canonically encoded");
   }
-  UURO_ASSIGN_OR_RETURN(VerifiedTx tx, DecodeEnvelope(AsBytes(entry.envelope())));
+  UURO_ASSIGN_OR_RETURN(VerifiedTx tx,
+                        DecodeEnvelope(AsBytes(entry.envelope())));
   return DecodedEntry{entry.index(), entry.time_ms(), std::move(tx)};
 }
 

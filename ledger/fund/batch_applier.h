@@ -12,7 +12,8 @@
 namespace uuro::fund {
 
 struct ApplyResult {
-  uint64_t index = 0;      // The entry's log index (the first one's, if a duplicate).
+  uint64_t index =
+      0;  // The entry's log index (the first one's, if a duplicate).
   bool duplicate = false;  // An identical resubmission: nothing new to log.
 };
 

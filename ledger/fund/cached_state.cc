@@ -31,7 +31,7 @@ void CachedState::Committed(const std::vector<StateWrite>& writes) {
 }
 
 void CachedState::Remember(const std::string& key,
-                              std::optional<Bytes> value) const {
+                           std::optional<Bytes> value) const {
   if (!values_.emplace(key, std::move(value)).second) return;
   order_.push_back(key);
   while (order_.size() > capacity_) {

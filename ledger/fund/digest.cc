@@ -10,10 +10,9 @@ namespace uuro::fund {
 namespace {
 
 void AppendLength(crypto_hash_sha256_state& state, size_t length) {
-  uint8_t be[4] = {static_cast<uint8_t>(length >> 24),
-                   static_cast<uint8_t>(length >> 16),
-                   static_cast<uint8_t>(length >> 8),
-                   static_cast<uint8_t>(length)};
+  uint8_t be[4] = {
+      static_cast<uint8_t>(length >> 24), static_cast<uint8_t>(length >> 16),
+      static_cast<uint8_t>(length >> 8), static_cast<uint8_t>(length)};
   crypto_hash_sha256_update(&state, be, sizeof be);
 }
 

@@ -58,9 +58,9 @@ absl::StatusOr<v1::ResidentRecord> ReadResidentByKey(const StateReader& state,
                                                      const PublicKey& key) {
   UURO_ASSIGN_OR_RETURN(
       auto key_record,
-      ReadExisting<v1::KeyRecord>(state, keys::Key(key),
-                                  absl::StrCat("resident with key ",
-                                               FormatPublicKey(key))));
+      ReadExisting<v1::KeyRecord>(
+          state, keys::Key(key),
+          absl::StrCat("resident with key ", FormatPublicKey(key))));
   return ReadExisting<v1::ResidentRecord>(
       state, keys::Resident(key_record.resident_id()),
       absl::StrCat("resident ", key_record.resident_id()));

@@ -15,7 +15,8 @@ namespace uuro::fund {
 // FAILED_PRECONDITION before genesis.
 absl::StatusOr<v1::FundRecord> ReadFund(const StateReader& state);
 // NOT_FOUND for what does not exist.
-absl::StatusOr<v1::RoundRecord> ReadRound(const StateReader& state, uint64_t id);
+absl::StatusOr<v1::RoundRecord> ReadRound(const StateReader& state,
+                                          uint64_t id);
 absl::StatusOr<v1::InitiativeRecord> ReadInitiative(const StateReader& state,
                                                     uint64_t id);
 absl::StatusOr<v1::RedemptionRecord> ReadRedemption(const StateReader& state,

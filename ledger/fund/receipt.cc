@@ -28,9 +28,9 @@ absl::StatusOr<Checkpoint> VerifyReceipt(const v1::Receipt& receipt,
   absl::Status included =
       VerifyInclusion(leaf, receipt.index(), cp.size, proof, cp.root);
   if (!included.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("entry ", receipt.index(), " is not proven in the tree of ",
-                     cp.size, ": ", included.message()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "entry ", receipt.index(), " is not proven in the tree of ", cp.size,
+        ": ", included.message()));
   }
   return cp;
 }

@@ -90,11 +90,11 @@ absl::StatusOr<v1::InitiativeRecord> RequireOwnInitiative(const TxContext& ctx,
 void AddDistrictResidents(v1::FundRecord& fund, const std::string& district,
                           int delta) {
   auto* list = fund.mutable_districts();
-  auto it = std::lower_bound(
-      list->begin(), list->end(), district,
-      [](const v1::DistrictCount& d, const std::string& name) {
-        return d.district() < name;
-      });
+  auto it =
+      std::lower_bound(list->begin(), list->end(), district,
+                       [](const v1::DistrictCount& d, const std::string& name) {
+                         return d.district() < name;
+                       });
   if (it == list->end() || it->district() != district) {
     if (delta <= 0) return;
     // RepeatedPtrField has no insert: append, then rotate into place.

@@ -14,8 +14,8 @@ struct AwardScope {
   v1::ResidentRecord resident;
   v1::RoundRecord round;
   v1::InitiativeRecord initiative;
-  uint64_t spent = 0;       // Resident's net awards in the round.
-  uint64_t awarded = 0;     // Resident's net award to the initiative.
+  uint64_t spent = 0;    // Resident's net awards in the round.
+  uint64_t awarded = 0;  // Resident's net award to the initiative.
 };
 
 absl::StatusOr<AwardScope> ReadScope(const TxContext& ctx, uint64_t round_id,
@@ -25,20 +25,21 @@ absl::StatusOr<AwardScope> ReadScope(const TxContext& ctx, uint64_t round_id,
   UURO_ASSIGN_OR_RETURN(s.round, ReadRound(ctx.state, round_id));
   UURO_ASSIGN_OR_RETURN(s.initiative, ReadInitiative(ctx.state, initiative_id));
   if (s.round.closed()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "round ", round_id, " is closed; its awards are final"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("round ", round_id, " is closed; its awards are final"));
   }
   const v1::OpenRound& rules = s.round.rules();
-  if (ctx.time_ms < rules.opens_at_ms() || ctx.time_ms >= rules.closes_at_ms()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "round ", round_id, " takes awards from ", rules.opens_at_ms(),
-        " ms until before ", rules.closes_at_ms(), " ms; it is now ",
-        ctx.time_ms));
+  if (ctx.time_ms < rules.opens_at_ms() ||
+      ctx.time_ms >= rules.closes_at_ms()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("round ", round_id, " takes awards from ",
+                     rules.opens_at_ms(), " ms until before ",
+                     rules.closes_at_ms(), " ms; it is now ", ctx.time_ms));
   }
   UURO_ASSIGN_OR_RETURN(s.spent,
                         ReadSpent(ctx.state, round_id, s.resident.id()));
-  UURO_ASSIGN_OR_RETURN(
-      s.awarded, ReadAward(ctx.state, round_id, s.resident.id(), initiative_id));
+  UURO_ASSIGN_OR_RETURN(s.awarded, ReadAward(ctx.state, round_id,
+                                             s.resident.id(), initiative_id));
   return s;
 }
 
@@ -62,8 +63,9 @@ absl::Status WriteAward(TxContext& ctx, AwardScope& s, uint64_t amount,
          : s.round.set_withdrawn(s.round.withdrawn() + amount));
   WriteRecord(ctx.state, keys::Round(round_id), s.round);
 
-  UURO_ASSIGN_OR_RETURN(auto per_initiative,
-                        ReadInitiativeRound(ctx.state, round_id, initiative_id));
+  UURO_ASSIGN_OR_RETURN(
+      auto per_initiative,
+      ReadInitiativeRound(ctx.state, round_id, initiative_id));
   (award ? per_initiative.set_awarded(per_initiative.awarded() + amount)
          : per_initiative.set_withdrawn(per_initiative.withdrawn() + amount));
   WriteRecord(ctx.state, keys::InitiativeRound(round_id, initiative_id),
@@ -75,7 +77,8 @@ absl::Status WriteAward(TxContext& ctx, AwardScope& s, uint64_t amount,
   // The giver's district and the initiative's district may differ.
   const std::string& from = s.resident.district();
   const std::string& to = s.initiative.proposal().district();
-  UURO_ASSIGN_OR_RETURN(auto giver, ReadDistrictRound(ctx.state, round_id, from));
+  UURO_ASSIGN_OR_RETURN(auto giver,
+                        ReadDistrictRound(ctx.state, round_id, from));
   (award ? giver.set_awarded(giver.awarded() + amount)
          : giver.set_withdrawn(giver.withdrawn() + amount));
   if (from == to) {
@@ -98,9 +101,9 @@ absl::Status Award(TxContext& ctx) {
   UURO_ASSIGN_OR_RETURN(
       AwardScope s, ReadScope(ctx, award.round_id(), award.initiative_id()));
   if (s.initiative.status() != v1::INITIATIVE_ACTIVE) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "initiative ", award.initiative_id(), " is suspended: ",
-        s.initiative.status_reason()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("initiative ", award.initiative_id(),
+                     " is suspended: ", s.initiative.status_reason()));
   }
   const uint64_t allowance = s.round.rules().allowance();
   std::optional<uint64_t> spent = CheckedAdd(s.spent, award.amount());
@@ -125,10 +128,10 @@ absl::Status WithdrawAward(TxContext& ctx) {
   UURO_ASSIGN_OR_RETURN(AwardScope s, ReadScope(ctx, withdraw.round_id(),
                                                 withdraw.initiative_id()));
   if (withdraw.amount() > s.awarded) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot withdraw ", withdraw.amount(), "; the award to initiative ",
-        withdraw.initiative_id(), " in round ", withdraw.round_id(), " is ",
-        s.awarded));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot withdraw ", withdraw.amount(),
+                     "; the award to initiative ", withdraw.initiative_id(),
+                     " in round ", withdraw.round_id(), " is ", s.awarded));
   }
   return WriteAward(ctx, s, withdraw.amount(), /*award=*/false);
 }

@@ -33,8 +33,9 @@ absl::Status SetInitiativeStatus(TxContext& ctx) {
   v1::InitiativeStatus want =
       suspend ? v1::INITIATIVE_SUSPENDED : v1::INITIATIVE_ACTIVE;
   if (initiative.status() == want) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "initiative ", id, suspend ? " is already suspended" : " is not suspended"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("initiative ", id,
+                     suspend ? " is already suspended" : " is not suspended"));
   }
   initiative.set_status(want);
   initiative.set_status_reason(reason);

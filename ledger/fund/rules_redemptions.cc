@@ -19,8 +19,9 @@ absl::Status RequestRedemption(TxContext& ctx) {
   uint64_t balance = InitiativeBalance(initiative);
   if (request.amount() > balance) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "the request of ", request.amount(), " exceeds the redeemable balance of ",
-        balance, " (credits of a round still open are not redeemable yet)"));
+        "the request of ", request.amount(),
+        " exceeds the redeemable balance of ", balance,
+        " (credits of a round still open are not redeemable yet)"));
   }
   // The trust threshold of the latest round opened; none before any round.
   uint64_t threshold = 0;

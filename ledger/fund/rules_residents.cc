@@ -46,8 +46,8 @@ absl::Status EnrollResident(TxContext& ctx) {
     UURO_ASSIGN_OR_RETURN(v1::RoundRecord round, ReadRound(ctx.state, open));
     round.set_residents(round.residents() + 1);
     WriteRecord(ctx.state, keys::Round(open), round);
-    UURO_ASSIGN_OR_RETURN(auto district,
-                          ReadDistrictRound(ctx.state, open, enroll.district()));
+    UURO_ASSIGN_OR_RETURN(
+        auto district, ReadDistrictRound(ctx.state, open, enroll.district()));
     district.set_residents(district.residents() + 1);
     WriteRecord(ctx.state, keys::DistrictRound(open, enroll.district()),
                 district);

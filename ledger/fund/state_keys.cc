@@ -10,8 +10,12 @@ using store_keys::EncodeUint64;
 }  // namespace
 
 std::string Fund() { return "fund"; }
-std::string Signer(const PublicKey& key) { return "signer/" + PublicKeyBytes(key); }
-std::string TxPrefix(const PublicKey& key) { return "tx/" + PublicKeyBytes(key); }
+std::string Signer(const PublicKey& key) {
+  return "signer/" + PublicKeyBytes(key);
+}
+std::string TxPrefix(const PublicKey& key) {
+  return "tx/" + PublicKeyBytes(key);
+}
 std::string Tx(const PublicKey& key, uint64_t nonce) {
   return TxPrefix(key) + EncodeUint64(nonce);
 }
@@ -40,7 +44,9 @@ std::string InitiativeRound(uint64_t round, uint64_t initiative) {
   return InitiativeRoundPrefix(round) + EncodeUint64(initiative);
 }
 std::string InitiativePrefix() { return "initiative/"; }
-std::string Initiative(uint64_t id) { return InitiativePrefix() + EncodeUint64(id); }
+std::string Initiative(uint64_t id) {
+  return InitiativePrefix() + EncodeUint64(id);
+}
 std::string Redemption(uint64_t id) { return "redemption/" + EncodeUint64(id); }
 std::string ReportPrefix(uint64_t initiative) {
   return "report/" + EncodeUint64(initiative);

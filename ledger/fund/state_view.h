@@ -20,7 +20,8 @@ namespace uuro::fund {
 class StateReader {
  public:
   virtual ~StateReader() = default;
-  virtual absl::StatusOr<std::optional<Bytes>> Get(std::string_view key) const = 0;
+  virtual absl::StatusOr<std::optional<Bytes>> Get(
+      std::string_view key) const = 0;
   // Every key with `prefix` and its value, in key order.
   virtual absl::StatusOr<std::map<std::string, Bytes>> Scan(
       std::string_view prefix) const = 0;
@@ -51,7 +52,9 @@ class StateOverlay final : public StateReader {
   absl::StatusOr<std::map<std::string, Bytes>> Scan(
       std::string_view prefix) const override;
 
-  void Put(std::string key, Bytes value) { staged_[std::move(key)] = std::move(value); }
+  void Put(std::string key, Bytes value) {
+    staged_[std::move(key)] = std::move(value);
+  }
   void Delete(std::string key) { staged_[std::move(key)] = std::nullopt; }
 
   // Stages every change of `other` (an overlay on this one) here.

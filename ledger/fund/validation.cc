@@ -75,8 +75,7 @@ absl::Status ValidateOpenRound(const v1::OpenRound& r) {
   }
   UURO_RETURN_IF_ERROR(Positive("credit value", r.credit_value_cents()));
   if (r.opens_at_ms() >= r.closes_at_ms()) {
-    return absl::InvalidArgumentError(
-        "the round must open before it closes");
+    return absl::InvalidArgumentError("the round must open before it closes");
   }
   if (r.max_share_percent() < 1 || r.max_share_percent() > 100) {
     return absl::InvalidArgumentError(
@@ -179,7 +178,6 @@ absl::Status ValidatePayload(const v1::TxBody& body) {
   }
   return absl::InvalidArgumentError("the transaction has no payload");
 }
-
 
 std::optional<uint64_t> CheckedAdd(uint64_t a, uint64_t b) {
   uint64_t sum;

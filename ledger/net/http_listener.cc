@@ -21,9 +21,8 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(
   if (colon == std::string::npos || colon == 0 ||
       !absl::SimpleAtoi(absl::string_view(address).substr(colon + 1), &port) ||
       port < 0 || port > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("bad HTTP listen address \"", address,
-                     "\"; want HOST:PORT"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad HTTP listen address \"", address, "\"; want HOST:PORT"));
   }
   std::string host = address.substr(0, colon);
   // "[::1]:80" names an IPv6 host; the socket API wants it bare.

@@ -45,9 +45,8 @@ absl::StatusOr<std::unique_ptr<TileLogReader>> TileLogReader::Create(
   http->set_connection_timeout(std::chrono::seconds(5));
   http->set_read_timeout(std::chrono::seconds(30));
   http->set_follow_location(true);
-  return std::unique_ptr<TileLogReader>(
-      new TileLogReader(url, std::move(prefix), std::move(http),
-                        std::move(log_key), options));
+  return std::unique_ptr<TileLogReader>(new TileLogReader(
+      url, std::move(prefix), std::move(http), std::move(log_key), options));
 }
 
 TileLogReader::TileLogReader(std::string url, std::string prefix,
@@ -118,16 +117,16 @@ absl::StatusOr<std::vector<Bytes>> TileLogReader::FetchEntries(
   out.reserve(end - begin);
   while (begin + out.size() < end) {
     const uint64_t next = begin + out.size();
-    TileAddress bundle{TileAddress::kEntriesLevel, next / kTileWidth,
-                       TileWidthAt(cp.size, TileAddress::kEntriesLevel,
-                                   next / kTileWidth)};
+    TileAddress bundle{
+        TileAddress::kEntriesLevel, next / kTileWidth,
+        TileWidthAt(cp.size, TileAddress::kEntriesLevel, next / kTileWidth)};
     absl::StatusOr<std::vector<Bytes>> entries;
     auto bytes = FetchTile(bundle);
     if (bytes.ok()) entries = DecodeEntryBundle(*bytes);
     if (bytes.ok() && entries.ok() && entries->size() != bundle.width) {
-      entries = absl::DataLossError(absl::StrCat(
-          url_, " serves ", TilePath(bundle), " with ", entries->size(),
-          " entries"));
+      entries = absl::DataLossError(absl::StrCat(url_, " serves ",
+                                                 TilePath(bundle), " with ",
+                                                 entries->size(), " entries"));
     }
     absl::Status failed = bytes.ok() ? entries.status() : bytes.status();
     if (!failed.ok()) {
@@ -188,10 +187,10 @@ absl::Status CheckExtends(TileLogReader& reader, uint64_t local_size,
                          : proof.status();
   }
   if (!checked.ok()) {
-    return absl::DataLossError(absl::StrCat(
-        "the log at ", reader.url(), " (checkpoint of ", cp.size,
-        " entries) is not consistent with the ", local_size,
-        " entries held here: ", checked.message()));
+    return absl::DataLossError(
+        absl::StrCat("the log at ", reader.url(), " (checkpoint of ", cp.size,
+                     " entries) is not consistent with the ", local_size,
+                     " entries held here: ", checked.message()));
   }
   return absl::OkStatus();
 }

@@ -3,8 +3,8 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
-#include <rocksdb/table.h>
 #include <rocksdb/options.h>
+#include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
@@ -17,9 +17,9 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "ledger/store/store_keys.h"
 #include "ledger/tlog/fifo_cache.h"
 #include "ledger/tlog/status_macros.h"
-#include "ledger/store/store_keys.h"
 
 namespace uuro {
 namespace {
@@ -131,10 +131,9 @@ class RocksLogStore final : public LogStore {
   absl::StatusOr<std::optional<Bytes>> ReadState(
       std::string_view key) const override;
   using LogStore::ScanState;
-  absl::Status ScanState(
-      std::string_view prefix, std::string_view start,
-      const std::function<bool(std::string_view, ByteView)>& visit)
-      const override;
+  absl::Status ScanState(std::string_view prefix, std::string_view start,
+                         const std::function<bool(std::string_view, ByteView)>&
+                             visit) const override;
 
   absl::Status CheckpointTo(const std::string& dir) const;
   RocksFigures Figures() const;
@@ -175,8 +174,8 @@ absl::StatusOr<std::unique_ptr<LogStore>> RocksLogStore::Open(
   bool has_db = fs::exists(fs::path(dir) / "CURRENT", ec);
   if (create) {
     if (has_db) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("a ledger already exists in ", dir, "; not replacing it"));
+      return absl::AlreadyExistsError(absl::StrCat(
+          "a ledger already exists in ", dir, "; not replacing it"));
     }
     if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -206,8 +205,8 @@ absl::StatusOr<std::unique_ptr<LogStore>> RocksLogStore::Open(
     std::vector<std::string> existing;
     auto s = rocksdb::DB::ListColumnFamilies(db_options, dir, &existing);
     if (!s.ok() || existing.size() != families.size()) {
-      return absl::NotFoundError(absl::StrCat(
-          dir, " holds a database that is not a Uuro ledger"));
+      return absl::NotFoundError(
+          absl::StrCat(dir, " holds a database that is not a Uuro ledger"));
     }
   }
 
@@ -217,8 +216,8 @@ absl::StatusOr<std::unique_ptr<LogStore>> RocksLogStore::Open(
       rocksdb::DB::Open(db_options, dir, families, &store->handles_, &db);
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-      return absl::UnavailableError(absl::StrCat(
-          "the ledger in ", dir, " is in use by another process"));
+      return absl::UnavailableError(
+          absl::StrCat("the ledger in ", dir, " is in use by another process"));
     }
     if (s.IsInvalidArgument()) {
       return absl::NotFoundError(absl::StrCat(
@@ -279,9 +278,9 @@ absl::Status RocksLogStore::Check(const std::string& dir) {
   }
   auto frontier = TreeFrontier::Load(*this, *size);
   if (!frontier.ok()) {
-    return absl::DataLossError(absl::StrCat("the ledger in ", dir,
-                                            " is missing tree hashes: ",
-                                            frontier.status().message()));
+    return absl::DataLossError(
+        absl::StrCat("the ledger in ", dir,
+                     " is missing tree hashes: ", frontier.status().message()));
   }
   Hash root = frontier->Root();
   if (AsString(root) != *root_text) {
@@ -299,8 +298,9 @@ absl::Status RocksLogStore::Check(const std::string& dir) {
     auto last = ReadEntry(*size - 1);
     auto leaf = ReadNode({0, *size - 1});
     if (!last.ok() || !leaf.ok() || HashLeaf(*last) != *leaf) {
-      return absl::DataLossError(absl::StrCat(
-          "the ledger in ", dir, ": the last entry does not match its leaf hash"));
+      return absl::DataLossError(
+          absl::StrCat("the ledger in ", dir,
+                       ": the last entry does not match its leaf hash"));
     }
   }
   std::string extra;
@@ -316,8 +316,9 @@ absl::Status RocksLogStore::Append(const AppendBatch& batch,
                                    const CheckpointMaker& make_checkpoint) {
   for (const Bytes& entry : batch.entries) {
     if (entry.size() > kMaxEntrySize) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "an entry is ", entry.size(), " bytes; the limit is ", kMaxEntrySize));
+      return absl::InvalidArgumentError(
+          absl::StrCat("an entry is ", entry.size(), " bytes; the limit is ",
+                       kMaxEntrySize));
     }
   }
   std::lock_guard<std::mutex> append_lock(append_mu_);
@@ -382,8 +383,8 @@ absl::Status RocksLogStore::Append(const AppendBatch& batch,
 
 absl::StatusOr<Bytes> RocksLogStore::ReadEntry(uint64_t index) const {
   if (index >= size()) {
-    return absl::NotFoundError(absl::StrCat("no entry ", index, "; the log has ",
-                                            size(), " entries"));
+    return absl::NotFoundError(
+        absl::StrCat("no entry ", index, "; the log has ", size(), " entries"));
   }
   if (auto cached = entries_cache_.Get(index)) return *std::move(cached);
   std::string value;
@@ -396,9 +397,8 @@ absl::StatusOr<Bytes> RocksLogStore::ReadEntry(uint64_t index) const {
 absl::StatusOr<std::vector<Bytes>> RocksLogStore::ReadEntries(
     uint64_t begin, uint64_t end) const {
   if (begin > end || end > size()) {
-    return absl::OutOfRangeError(absl::StrCat("entries [", begin, ", ", end,
-                                              ") are not all in a log of ",
-                                              size()));
+    return absl::OutOfRangeError(absl::StrCat(
+        "entries [", begin, ", ", end, ") are not all in a log of ", size()));
   }
   std::vector<Bytes> out;
   out.reserve(end - begin);
@@ -423,8 +423,8 @@ absl::StatusOr<Hash> RocksLogStore::ReadNode(NodeId id) const {
   rocksdb::Status s =
       db_->Get(rocksdb::ReadOptions(), nodes_, sk::NodeKey(id), &value);
   if (s.IsNotFound()) {
-    return absl::NotFoundError(absl::StrCat("no tree node at level ", id.level,
-                                            " index ", id.index));
+    return absl::NotFoundError(
+        absl::StrCat("no tree node at level ", id.level, " index ", id.index));
   }
   UURO_RETURN_IF_ERROR(FromRocks(s, "cannot read a tree node"));
   if (value.size() != kHashSize) {
@@ -453,12 +453,13 @@ absl::Status RocksLogStore::ScanState(
       db_->NewIterator(rocksdb::ReadOptions(), state_));
   std::string_view from = start > prefix ? start : prefix;
   for (it->Seek(rocksdb::Slice(from.data(), from.size()));
-       it->Valid() && it->key().starts_with(
-                          rocksdb::Slice(prefix.data(), prefix.size()));
+       it->Valid() &&
+       it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size()));
        it->Next()) {
     rocksdb::Slice v = it->value();
-    if (!visit(it->key().ToStringView(),
-               ByteView(reinterpret_cast<const uint8_t*>(v.data()), v.size()))) {
+    if (!visit(
+            it->key().ToStringView(),
+            ByteView(reinterpret_cast<const uint8_t*>(v.data()), v.size()))) {
       break;
     }
   }
@@ -467,9 +468,8 @@ absl::Status RocksLogStore::ScanState(
 
 absl::Status RocksLogStore::CheckpointTo(const std::string& dir) const {
   rocksdb::Checkpoint* made = nullptr;
-  UURO_RETURN_IF_ERROR(
-      FromRocks(rocksdb::Checkpoint::Create(db_.get(), &made),
-                "cannot start a checkpoint"));
+  UURO_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &made),
+                                 "cannot start a checkpoint"));
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(made);
   // 0: always flush the memtables first, so the copy needs no WAL replay.
   return FromRocks(checkpoint->CreateCheckpoint(dir, 0),

@@ -40,7 +40,7 @@ absl::Status CheckpointRocksLogStore(const LogStore& store,
 
 // RocksDB figures an operator watches.
 struct RocksFigures {
-  uint64_t live_sst_bytes = 0;           // Size of the live SST files.
+  uint64_t live_sst_bytes = 0;            // Size of the live SST files.
   uint64_t pending_compaction_bytes = 0;  // Estimated bytes left to compact.
   uint64_t compaction_pending = 0;        // 1 if a compaction is due.
   uint64_t running_compactions = 0;

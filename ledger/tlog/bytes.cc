@@ -64,7 +64,8 @@ absl::StatusOr<Bytes> Base64Decode(std::string_view text) {
     return absl::InvalidArgumentError("text is not valid base64");
   }
   out.resize(len);
-  // libsodium ignores non-zero padding bits; canonical encoding must round-trip.
+  // libsodium ignores non-zero padding bits; canonical encoding must
+  // round-trip.
   if (Base64Encode(out) != text) {
     return absl::InvalidArgumentError("base64 text is not in canonical form");
   }
@@ -72,7 +73,8 @@ absl::StatusOr<Bytes> Base64Decode(std::string_view text) {
 }
 
 bool ConstantTimeEqual(ByteView a, ByteView b) {
-  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+  return a.size() == b.size() &&
+         sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 void AppendBigEndian64(Bytes& out, uint64_t v) {

@@ -26,9 +26,7 @@ inline ByteView AsBytes(std::string_view s) {
 inline std::string_view AsString(ByteView b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
-inline Bytes ToBytes(std::string_view s) {
-  return Bytes(s.begin(), s.end());
-}
+inline Bytes ToBytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
 // SHA-256 of the concatenation of `parts`.
 Hash Sha256(std::initializer_list<ByteView> parts);

@@ -108,9 +108,9 @@ std::vector<Cosignature> VerifyCosignatures(
     std::copy(blob->end() - kSignatureSize, blob->end(), sig.begin());
     for (const PublicKey& key : keys) {
       if (CosignerKeyId(line.name, key) != line.key_id) continue;
-      bool seen = std::any_of(out.begin(), out.end(), [&](const Cosignature& c) {
-        return c.key == key;
-      });
+      bool seen =
+          std::any_of(out.begin(), out.end(),
+                      [&](const Cosignature& c) { return c.key == key; });
       if (seen) break;
       if (VerifySignature(key, MessagePrefix(timestamp), AsBytes(text), sig)) {
         out.push_back({line.name, key, timestamp, line});

@@ -50,9 +50,8 @@ SecretKey SecretKey::Generate() {
 
 absl::StatusOr<SecretKey> SecretKey::FromSeed(ByteView seed) {
   if (seed.size() != kSeedSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("an Ed25519 seed has ", kSeedSize, " bytes, not ",
-                     seed.size()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "an Ed25519 seed has ", kSeedSize, " bytes, not ", seed.size()));
   }
   InitCrypto();
   SecretKey key;
@@ -157,10 +156,10 @@ absl::StatusOr<SecretKey> LoadSecretKey(const std::string& path) {
   }
   if ((st.st_mode & 077) != 0) {
     ::close(fd);
-    return absl::PermissionDeniedError(absl::StrCat(
-        "key file ", path, " can be read by others (mode ",
-        absl::StrFormat("%03o", st.st_mode & 0777), "); run: chmod 600 ",
-        path));
+    return absl::PermissionDeniedError(
+        absl::StrCat("key file ", path, " can be read by others (mode ",
+                     absl::StrFormat("%03o", st.st_mode & 0777),
+                     "); run: chmod 600 ", path));
   }
   std::string text(4096, '\0');
   ssize_t n = ::read(fd, text.data(), text.size());

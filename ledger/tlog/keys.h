@@ -19,7 +19,8 @@ inline constexpr size_t kSeedSize = 32;
 using PublicKey = std::array<uint8_t, kPublicKeySize>;
 using Signature = std::array<uint8_t, kSignatureSize>;
 
-// Initializes libsodium once; safe to call from any thread, any number of times.
+// Initializes libsodium once; safe to call from any thread, any number of
+// times.
 void InitCrypto();
 
 // An Ed25519 secret key. It wipes its memory when destroyed and is move-only,

@@ -61,8 +61,8 @@ class LogStore : public NodeReader {
   // Entry `index`; NOT_FOUND at or beyond size().
   virtual absl::StatusOr<Bytes> ReadEntry(uint64_t index) const = 0;
   // Entries [begin, end); end must not exceed size().
-  virtual absl::StatusOr<std::vector<Bytes>> ReadEntries(uint64_t begin,
-                                                         uint64_t end) const = 0;
+  virtual absl::StatusOr<std::vector<Bytes>> ReadEntries(
+      uint64_t begin, uint64_t end) const = 0;
 
   // The value of a state key, or nullopt if absent.
   virtual absl::StatusOr<std::optional<Bytes>> ReadState(

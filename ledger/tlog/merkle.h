@@ -19,9 +19,10 @@ namespace uuro {
 inline constexpr uint8_t kLeafPrefix = 0x00;
 inline constexpr uint8_t kNodePrefix = 0x01;
 
-Hash HashLeaf(ByteView entry);                        // SHA-256(0x00 || entry)
-Hash HashChildren(const Hash& left, const Hash& right);  // SHA-256(0x01 || l || r)
-Hash EmptyTreeRoot();                                 // SHA-256("")
+Hash HashLeaf(ByteView entry);  // SHA-256(0x00 || entry)
+Hash HashChildren(const Hash& left,
+                  const Hash& right);  // SHA-256(0x01 || l || r)
+Hash EmptyTreeRoot();                  // SHA-256("")
 
 struct NodeId {
   uint8_t level = 0;

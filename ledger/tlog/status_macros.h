@@ -9,10 +9,10 @@
 #define UURO_CONCAT_(a, b) UURO_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function if `expr` is not OK.
-#define UURO_RETURN_IF_ERROR(expr)                  \
-  do {                                              \
-    ::absl::Status uuro_status_ = (expr);           \
-    if (!uuro_status_.ok()) return uuro_status_;    \
+#define UURO_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::absl::Status uuro_status_ = (expr);        \
+    if (!uuro_status_.ok()) return uuro_status_; \
   } while (false)
 
 // `lhs` = the value of the StatusOr `expr`, or returns its status.

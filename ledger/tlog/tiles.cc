@@ -175,18 +175,18 @@ absl::StatusOr<Hash> TileNodeReader::ReadNode(NodeId id) const {
   uint64_t first = id.index << depth;       // First base node below `id`.
   uint64_t count = uint64_t{1} << depth;
   if (id.level >= 64 || id.index >= (tree_size_ >> id.level)) {
-    return absl::NotFoundError(absl::StrCat(
-        "no complete node at level ", id.level, " index ", id.index,
-        " in a tree of ", tree_size_));
+    return absl::NotFoundError(absl::StrCat("no complete node at level ",
+                                            id.level, " index ", id.index,
+                                            " in a tree of ", tree_size_));
   }
   TileAddress tile{tile_level, first / kTileWidth,
                    TileWidthAt(tree_size_, tile_level, first / kTileWidth)};
   if (!(tile == cached_) || cached_bytes_.empty()) {
     UURO_ASSIGN_OR_RETURN(Bytes bytes, fetch_(tile));
     if (bytes.size() != tile.width * kHashSize) {
-      return absl::DataLossError(absl::StrCat(
-          TilePath(tile), " has ", bytes.size(), " bytes, expected ",
-          tile.width * kHashSize));
+      return absl::DataLossError(absl::StrCat(TilePath(tile), " has ",
+                                              bytes.size(), " bytes, expected ",
+                                              tile.width * kHashSize));
     }
     cached_ = tile;
     cached_bytes_ = std::move(bytes);

@@ -42,8 +42,9 @@ absl::StatusOr<AddCheckpointRequest> ParseAddCheckpoint(std::string_view body) {
   }
   std::optional<uint64_t> old_size = ParseCanonicalDecimal(line.substr(4));
   if (!old_size) {
-    return Malformed("the old size is not a decimal number without leading "
-                     "zeros");
+    return Malformed(
+        "the old size is not a decimal number without leading "
+        "zeros");
   }
   out.old_size = *old_size;
   while (true) {

@@ -25,8 +25,8 @@ TEST(DemoSeedTest, FillsAFreshLedgerWithinTheDefaultRateLimit) {
   std::string seed = std::filesystem::path(testing::UuroBinary())
                          .replace_filename("uuro-demo-seed")
                          .string();
-  testing::CommandResult r = testing::RunCommand(
-      {seed, "--server", uurod.address(), "--demo", demo});
+  testing::CommandResult r =
+      testing::RunCommand({seed, "--server", uurod.address(), "--demo", demo});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("recorded 300 awards"), std::string::npos)
       << r.output;

@@ -13,10 +13,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/ledger_client.h"
-#include "nlohmann/json.hpp"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/merkle.h"
 #include "ledger/tlog/tiles.h"
+#include "nlohmann/json.hpp"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
 

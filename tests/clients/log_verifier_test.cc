@@ -2,7 +2,6 @@
 // names the entry that was changed on disk behind the server's back, and
 // refuses a server whose log was rolled back or forked since it last looked.
 #include "clients/log_verifier.h"
-#include "ledger/tlog/wall_clock.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -17,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "clients/checkpoint_store.h"
 #include "ledger/store/store_keys.h"
+#include "ledger/tlog/wall_clock.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
@@ -105,9 +105,9 @@ void RunTwoRounds(LedgerClient& client, const SecretKey& steward) {
   MustSubmit(client, steward, EnrollBody(bob.public_key(), "hills"));
   MustSubmit(client, steward, EnrollBody(owner.public_key(), "harbour"));
   const uint64_t closes_at = WallClockMs() + 1200;
-  uint64_t round =
-      MustSubmit(client, steward,
-                 testing::OpenRoundBody(100, 100, WallClockMs() - 1000, closes_at));
+  uint64_t round = MustSubmit(
+      client, steward,
+      testing::OpenRoundBody(100, 100, WallClockMs() - 1000, closes_at));
   uint64_t initiative =
       MustSubmit(client, owner, testing::ProposeBody("Sauna", "harbour"));
   MustSubmit(client, alice, testing::AwardBody(round, initiative, 60));
@@ -136,9 +136,10 @@ void RunTwoRounds(LedgerClient& client, const SecretKey& steward) {
       MustSubmit(client, steward, settle);
     }
   }
-  uint64_t second = MustSubmit(
-      client, steward,
-      testing::OpenRoundBody(50, 100, WallClockMs() - 1000, WallClockMs() + 3'600'000));
+  uint64_t second =
+      MustSubmit(client, steward,
+                 testing::OpenRoundBody(50, 100, WallClockMs() - 1000,
+                                        WallClockMs() + 3'600'000));
   MustSubmit(client, bob, testing::AwardBody(second, initiative, 5));
 }
 

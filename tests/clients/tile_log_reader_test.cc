@@ -49,8 +49,8 @@ TEST_F(TileLogReaderTest, ReadsAVerifiedCheckpointAndEntriesThatGiveItsRoot) {
   ASSERT_TRUE(cp.ok()) << cp.status();
   ASSERT_EQ(cp->checkpoint.size, 7u);
   absl::Status later;
-  auto entries = reader_->FetchEntries(0, cp->checkpoint.size, cp->checkpoint,
-                                       &later);
+  auto entries =
+      reader_->FetchEntries(0, cp->checkpoint.size, cp->checkpoint, &later);
   ASSERT_TRUE(entries.ok()) << entries.status();
   EXPECT_TRUE(later.ok());
   ASSERT_EQ(entries->size(), 7u);
@@ -60,7 +60,8 @@ TEST_F(TileLogReaderTest, ReadsAVerifiedCheckpointAndEntriesThatGiveItsRoot) {
 
   // A prefix is proven, a tree with another root is not.
   TreeFrontier prefix;
-  for (size_t i = 0; i < 3; ++i) prefix.Append(HashLeaf((*entries)[i]), nullptr);
+  for (size_t i = 0; i < 3; ++i)
+    prefix.Append(HashLeaf((*entries)[i]), nullptr);
   EXPECT_TRUE(CheckExtends(*reader_, 3, prefix.Root(), cp->checkpoint).ok());
   EXPECT_TRUE(
       CheckExtends(*reader_, 7, cp->checkpoint.root, cp->checkpoint).ok());
@@ -102,8 +103,8 @@ TEST_F(TileLogReaderTest, TellsAMissingTileFromAMirrorThatIsDown) {
   EXPECT_EQ((*down)->FetchCheckpoint().status().code(),
             absl::StatusCode::kUnavailable);
 
-  for (const char* url : {"ftp://mirror.example/uuro", "mirror.example",
-                          "http://"}) {
+  for (const char* url :
+       {"ftp://mirror.example/uuro", "mirror.example", "http://"}) {
     EXPECT_EQ(TileLogReader::Create(url, ledger_->log_key()).status().code(),
               absl::StatusCode::kInvalidArgument)
         << url;

@@ -33,7 +33,8 @@ class UuroCliTest : public ::testing::Test {
   }
 
   // Runs uuro --json and parses what it printed.
-  nlohmann::json Json(std::vector<std::string> args, const std::string& key = "") {
+  nlohmann::json Json(std::vector<std::string> args,
+                      const std::string& key = "") {
     args.insert(args.begin(), "--json");
     CommandResult r = Uuro(args, key);
     EXPECT_EQ(r.exit_code, 0) << r.output;
@@ -48,7 +49,8 @@ class UuroCliTest : public ::testing::Test {
     EXPECT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(std::filesystem::status(path).permissions() &
                   std::filesystem::perms::all,
-              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+              std::filesystem::perms::owner_read |
+                  std::filesystem::perms::owner_write);
     return path;
   }
 
@@ -61,19 +63,20 @@ TEST_F(UuroCliTest, WholeRoundThenAuditVerifyPasses) {
   std::string alice = NewKey("alice");
   std::string owner = NewKey("owner");
   for (const std::string& key : {alice, owner}) {
-    CommandResult r = Uuro({"enroll", key, "--district", "harbour"}, steward_key_);
+    CommandResult r =
+        Uuro({"enroll", key, "--district", "harbour"}, steward_key_);
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("receipt verified and saved"), std::string::npos);
   }
-  auto round = Json({"round", "open", "--allowance", "100",
-                     "--credit-value-cents", "50", "--closes-in", "4s",
-                     "--max-share", "60", "--trust-threshold", "10"},
-                    steward_key_);
+  auto round = Json(
+      {"round", "open", "--allowance", "100", "--credit-value-cents", "50",
+       "--closes-in", "4s", "--max-share", "60", "--trust-threshold", "10"},
+      steward_key_);
   const auto round_opened = std::chrono::steady_clock::now();
-  auto initiative = Json({"propose", "--title", "Repair café", "--district",
-                          "harbour", "--amount", "300", "--link",
-                          "https://example.org/cafe"},
-                         owner);
+  auto initiative =
+      Json({"propose", "--title", "Repair café", "--district", "harbour",
+            "--amount", "300", "--link", "https://example.org/cafe"},
+           owner);
   std::string id = std::to_string(initiative["index"].get<uint64_t>());
 
   CommandResult award = Uuro({"award", id, "40"}, alice);
@@ -103,12 +106,12 @@ TEST_F(UuroCliTest, WholeRoundThenAuditVerifyPasses) {
                 .exit_code,
             0);
   EXPECT_EQ(Json({"redemption", large_id})["status"], "settled");
-  EXPECT_EQ(Json({"redemption", std::to_string(small["index"].get<uint64_t>())})
-                ["status"],
+  EXPECT_EQ(Json({"redemption",
+                  std::to_string(small["index"].get<uint64_t>())})["status"],
             "settled by rule");
-  ASSERT_EQ(Uuro({"report", id, "--text", "Open every Saturday"}, owner)
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Uuro({"report", id, "--text", "Open every Saturday"}, owner).exit_code,
+      0);
 
   auto shown = Json({"initiative", id});
   EXPECT_EQ(shown["received_final"], 35);
@@ -145,14 +148,30 @@ TEST_F(UuroCliTest, UnreachableServerIsOneClearLine) {
 }
 
 TEST_F(UuroCliTest, EveryVerbHasHelpWithAnExample) {
-  for (std::vector<std::string> verb :
-       {std::vector<std::string>{"award"}, {"withdraw"}, {"balance"},
-        {"history"}, {"propose"}, {"initiatives"}, {"initiative"}, {"redeem"},
-        {"report"}, {"enroll"}, {"revoke"}, {"round", "open"},
-        {"round", "close"}, {"settle"}, {"reject"}, {"suspend"},
-        {"reinstate"}, {"audit", "totals"}, {"audit", "verify"},
-        {"receipt", "verify"}, {"key", "new"}, {"key", "show"}, {"fund"},
-        {"redemption"}}) {
+  for (std::vector<std::string> verb : {std::vector<std::string>{"award"},
+                                        {"withdraw"},
+                                        {"balance"},
+                                        {"history"},
+                                        {"propose"},
+                                        {"initiatives"},
+                                        {"initiative"},
+                                        {"redeem"},
+                                        {"report"},
+                                        {"enroll"},
+                                        {"revoke"},
+                                        {"round", "open"},
+                                        {"round", "close"},
+                                        {"settle"},
+                                        {"reject"},
+                                        {"suspend"},
+                                        {"reinstate"},
+                                        {"audit", "totals"},
+                                        {"audit", "verify"},
+                                        {"receipt", "verify"},
+                                        {"key", "new"},
+                                        {"key", "show"},
+                                        {"fund"},
+                                        {"redemption"}}) {
     verb.push_back("--help");
     CommandResult r = Uuro(verb);
     EXPECT_EQ(r.exit_code, 0) << verb[0];

@@ -87,7 +87,8 @@ class WitnessTest : public ::testing::Test {
         testing::UuroBinary(), "--key", key_file_, "witness", "serve",
         "--log-vkey", vkey_, "--listen", "127.0.0.1:0", "--state",
         dir_.Sub("state"), "--name", "witness-test.example/council-w1"});
-    ASSERT_TRUE(witness_->Start({"/add-checkpoint"}).ok()) << witness_->Output();
+    ASSERT_TRUE(witness_->Start({"/add-checkpoint"}).ok())
+        << witness_->Output();
     std::string url = witness_->ValueAfter("listening on ");
     address_ = url.substr(0, url.rfind("/add-checkpoint"));
     http_ = std::make_unique<httplib::Client>(address_);
@@ -151,7 +152,8 @@ TEST_F(WitnessTest, CosignsConsistentCheckpointsAndEachAnswerVerifies) {
   for (auto [old_size, size] : std::vector<std::pair<uint64_t, uint64_t>>{
            {10, 11}, {11, 256}, {256, 257}, {257, 257}, {257, 1000}}) {
     Answer next = Post(log_a_.Request(old_size, size));
-    ASSERT_EQ(next.status, 200) << old_size << "->" << size << ": " << next.body;
+    ASSERT_EQ(next.status, 200)
+        << old_size << "->" << size << ": " << next.body;
     EXPECT_EQ(Cosignatures(next, log_a_.Text(size)).size(), 1u);
     // A cosignature is over one checkpoint only.
     EXPECT_TRUE(Cosignatures(next, log_a_.Text(10)).empty());
@@ -217,8 +219,8 @@ TEST_F(WitnessTest, AfterARestartStillRefusesTheFork) {
 TEST_F(WitnessTest, AnswersTheSpecificationStatusCodes) {
   log_a_.GrowTo(20);
   // Unknown origin.
-  NoteSigner other = *NoteSigner::Create("other.example/log",
-                                         SecretKey::Generate());
+  NoteSigner other =
+      *NoteSigner::Create("other.example/log", SecretKey::Generate());
   std::string other_note = *SignCheckpoint(
       {"other.example/log", 1, HashLeaf(AsBytes("x")), {}}, other);
   EXPECT_EQ(Post(FormatAddCheckpoint({0, {}, other_note})).status, 404);
@@ -245,10 +247,10 @@ TEST_F(WitnessTest, AnswersTheSpecificationStatusCodes) {
 }
 
 TEST_F(WitnessTest, SecondWitnessOnTheSameStateIsRefused) {
-  testing::CommandResult second = testing::RunCommand(
-      {testing::UuroBinary(), "--key", key_file_, "witness", "serve",
-       "--log-vkey", vkey_, "--listen", "127.0.0.1:0", "--state",
-       dir_.Sub("state")});
+  testing::CommandResult second =
+      testing::RunCommand({testing::UuroBinary(), "--key", key_file_, "witness",
+                           "serve", "--log-vkey", vkey_, "--listen",
+                           "127.0.0.1:0", "--state", dir_.Sub("state")});
   EXPECT_EQ(second.exit_code, 1);
   EXPECT_NE(second.output.find("another witness is using the state folder"),
             std::string::npos)

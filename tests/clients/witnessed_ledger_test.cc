@@ -43,7 +43,8 @@ class WitnessedLedgerTest : public ::testing::Test {
         "--log-vkey", ledger_->data + "/log.vkey", "--listen", listen,
         "--state", ledger_->dir.Sub(name + "-state"), "--name",
         "council.test/" + name});
-    EXPECT_TRUE(witness_->Start({"/add-checkpoint"}).ok()) << witness_->Output();
+    EXPECT_TRUE(witness_->Start({"/add-checkpoint"}).ok())
+        << witness_->Output();
     std::string url = witness_->ValueAfter("listening on ");
     return url.substr(0, url.rfind("/add-checkpoint"));
   }
@@ -128,8 +129,8 @@ TEST_F(WitnessedLedgerTest, CheckpointsGetCosignedAndUuroCanDemandIt) {
   ASSERT_TRUE(council.ok()) << council.status();
   ASSERT_EQ(council->size(), 1u);
   EXPECT_EQ((*council)[0], ledger_->council.public_key());
-  auto cosigs = client::RequireCosignatures(
-      cosigned->checkpoint(), ledger_->log_key(), *council, 1);
+  auto cosigs = client::RequireCosignatures(cosigned->checkpoint(),
+                                            ledger_->log_key(), *council, 1);
   ASSERT_TRUE(cosigs.ok()) << cosigs.status();
   EXPECT_EQ((*cosigs)[0].name, "council.test/alice");
 
@@ -143,7 +144,8 @@ TEST_F(WitnessedLedgerTest, CheckpointsGetCosignedAndUuroCanDemandIt) {
   EXPECT_NE(res->body.find("council.test/alice"), std::string::npos)
       << res->body;
 
-  testing::CommandResult ok = Uuro({"audit", "verify", "--require-cosignatures", "1"});
+  testing::CommandResult ok =
+      Uuro({"audit", "verify", "--require-cosignatures", "1"});
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
   EXPECT_NE(ok.output.find("1 council cosignature (council.test/alice)"),
             std::string::npos)
@@ -164,8 +166,9 @@ TEST_F(WitnessedLedgerTest, CheckpointsGetCosignedAndUuroCanDemandIt) {
       << online.output;
   // The receipt's own checkpoint was made at commit, before any witness saw
   // it: offline, it cannot show a cosignature.
-  testing::CommandResult offline = Uuro(
-      {"receipt", "verify", "--offline", "--require-cosignatures", "1", receipt});
+  testing::CommandResult offline =
+      Uuro({"receipt", "verify", "--offline", "--require-cosignatures", "1",
+            receipt});
   EXPECT_EQ(offline.exit_code, 1) << offline.output;
   EXPECT_NE(offline.output.find("0 valid council cosignatures"),
             std::string::npos)

@@ -16,11 +16,11 @@
 #include <string>
 #include <string_view>
 
+#include "ledger/fund/receipt.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/keys.h"
 #include "ledger/tlog/merkle.h"
 #include "ledger/tlog/note.h"
-#include "ledger/fund/receipt.h"
 
 namespace {
 
@@ -37,10 +37,10 @@ void Check(bool ok, const char* what) {
 // ("PeterNeumann"), so that the seed corpus can hold a genuine note.
 const uuro::NoteSigner& Signer() {
   static auto* signer = [] {
-    const uint8_t seed[32] = {
-        0x81, 0x0a, 0x14, 0x02, 0xd5, 0x14, 0x6c, 0x8d, 0x84, 0xf2, 0x44,
-        0x33, 0x30, 0xf5, 0x40, 0x80, 0xeb, 0xf9, 0x8e, 0xe1, 0x7d, 0x9c,
-        0x74, 0xf6, 0x25, 0x2f, 0xc5, 0xd5, 0xc7, 0x28, 0x31, 0x73};
+    const uint8_t seed[32] = {0x81, 0x0a, 0x14, 0x02, 0xd5, 0x14, 0x6c, 0x8d,
+                              0x84, 0xf2, 0x44, 0x33, 0x30, 0xf5, 0x40, 0x80,
+                              0xeb, 0xf9, 0x8e, 0xe1, 0x7d, 0x9c, 0x74, 0xf6,
+                              0x25, 0x2f, 0xc5, 0xd5, 0xc7, 0x28, 0x31, 0x73};
     auto key = uuro::SecretKey::FromSeed(uuro::ByteView(seed, sizeof seed));
     return new uuro::NoteSigner(
         *uuro::NoteSigner::Create("PeterNeumann", std::move(*key)));
@@ -59,7 +59,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Check(FormatCheckpoint(*cp) == text, "a parsed checkpoint is canonical");
   }
   if (auto key = ParseVerifierKey(text); key.ok()) {
-    Check(FormatVerifierKey(*key) == text, "a parsed verifier key is canonical");
+    Check(FormatVerifierKey(*key) == text,
+          "a parsed verifier key is canonical");
   }
   (void)OpenCheckpoint(text, verifier, kOrigin);
 
@@ -79,7 +80,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto signed_note = SignNote(text, signers);
     Check(signed_note.ok(), "signable text can be signed");
     auto opened = OpenNote(*signed_note, {verifier});
-    Check(opened.ok() && opened->text == text, "a signed note opens to its text");
+    Check(opened.ok() && opened->text == text,
+          "a signed note opens to its text");
   }
 
   // Signature lines from anyone, appended to a genuine checkpoint.

@@ -84,7 +84,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   if (auto tile = ParseTilePath(text); tile.ok()) {
     Check(TilePath(*tile) == text, "a parsed tile path is canonical");
-    Check(tile->width >= 1 && tile->width <= kTileWidth, "tile width in 1..256");
+    Check(tile->width >= 1 && tile->width <= kTileWidth,
+          "tile width in 1..256");
   }
   if (auto bundle = DecodeEntryBundle(ByteView(data, size)); bundle.ok()) {
     Bytes again = EncodeEntryBundle(*bundle);
@@ -127,7 +128,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto proof = ConsistencyProof(tree, old_size, new_size);
     Check(old_root.ok() && new_root.ok() && proof.ok(),
           "consistency proofs of the stored tree can be made");
-    Check(VerifyConsistency(old_size, new_size, *proof, *old_root, *new_root).ok(),
+    Check(VerifyConsistency(old_size, new_size, *proof, *old_root, *new_root)
+              .ok(),
           "a genuine consistency proof verifies");
     if (fuzzed != *proof) {
       Check(!VerifyConsistency(old_size, new_size, fuzzed, *old_root, *new_root)

@@ -14,13 +14,13 @@
 //   - replaying the batch's entries (ApplyEntry, as an auditor does) is
 //     accepted and stages exactly the state the sequencer staged;
 //   - conservation: per round, issued = net awarded + unspent.
+#include <google/protobuf/stubs/logging.h>
+
 #include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/stubs/logging.h>
 
 #include "ledger/fund/batch_applier.h"
 #include "ledger/fund/queries.h"
@@ -47,7 +47,8 @@ void Check(bool ok, const char* what) {
 // A fixed state in memory, the base every input starts from.
 class MemoryState final : public StateReader {
  public:
-  absl::StatusOr<std::optional<Bytes>> Get(std::string_view key) const override {
+  absl::StatusOr<std::optional<Bytes>> Get(
+      std::string_view key) const override {
     auto it = values_.find(std::string(key));
     if (it == values_.end()) return std::nullopt;
     return it->second;
@@ -56,7 +57,8 @@ class MemoryState final : public StateReader {
       std::string_view prefix) const override {
     std::map<std::string, Bytes> out;
     for (auto it = values_.lower_bound(std::string(prefix));
-         it != values_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+         it != values_.end() &&
+         it->first.compare(0, prefix.size(), prefix) == 0;
          ++it) {
       out.insert(*it);
     }
@@ -98,7 +100,8 @@ struct Fund {
   std::map<PublicKey, uint64_t> next_nonce;
 
   const SecretKey& Signer(uint8_t b) const {
-    const SecretKey* keys[] = {&steward, &council, &alice, &owner, &log, &stranger};
+    const SecretKey* keys[] = {&steward, &council, &alice,
+                               &owner,   &log,     &stranger};
     return *keys[(b & 0x7f) % 6];
   }
 
@@ -106,14 +109,17 @@ struct Fund {
     v1::TxBody genesis;
     genesis.mutable_genesis()->set_origin(kOrigin);
     genesis.mutable_genesis()->set_fund_name("Fuzz fund");
-    genesis.mutable_genesis()->add_steward_keys(PublicKeyBytes(steward.public_key()));
-    genesis.mutable_genesis()->add_council_keys(PublicKeyBytes(council.public_key()));
+    genesis.mutable_genesis()->add_steward_keys(
+        PublicKeyBytes(steward.public_key()));
+    genesis.mutable_genesis()->add_council_keys(
+        PublicKeyBytes(council.public_key()));
     genesis.mutable_genesis()->set_log_verifier_key(
         FormatVerifierKey(*MakeVerifier(kOrigin, log.public_key())));
     Commit(log, genesis);
     for (const SecretKey* r : {&alice, &owner}) {
       v1::TxBody enroll;
-      enroll.mutable_enroll_resident()->set_key(PublicKeyBytes(r->public_key()));
+      enroll.mutable_enroll_resident()->set_key(
+          PublicKeyBytes(r->public_key()));
       enroll.mutable_enroll_resident()->set_district("harbour");
       Commit(steward, enroll);
     }
@@ -153,7 +159,8 @@ struct Fund {
     BatchApplier applier(state, size);
     auto result = applier.Apply(*tx, time_ms);
     if (!result.ok()) {
-      std::fprintf(stderr, "setup refused: %s\n", result.status().ToString().c_str());
+      std::fprintf(stderr, "setup refused: %s\n",
+                   result.status().ToString().c_str());
       std::abort();
     }
     AppendBatch batch = applier.TakeBatch();
@@ -233,7 +240,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   AppendBatch again = replay.TakeBatch();
-  Check(again.state.size() == batch.state.size(), "replay stages as many writes");
+  Check(again.state.size() == batch.state.size(),
+        "replay stages as many writes");
   for (size_t i = 0; i < batch.state.size(); ++i) {
     Check(again.state[i].key == batch.state[i].key &&
               again.state[i].value == batch.state[i].value,

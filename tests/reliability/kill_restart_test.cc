@@ -22,11 +22,11 @@
 #include <thread>
 
 #include "clients/ledger_client.h"
-#include "ledger/tlog/checkpoint.h"
 #include "ledger/fund/digest.h"
-#include "ledger/tlog/merkle.h"
 #include "ledger/fund/receipt.h"
 #include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/merkle.h"
 #include "ledger/tlog/wall_clock.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
@@ -107,13 +107,14 @@ class KillRestartTest : public ::testing::Test {
       grpc::Status status = client.ledger().Submit(&context, request, &receipt);
       if (!status.ok()) {
         if (!CrashExplains(status.error_code())) {
-          w.failure = absl::InternalError(absl::StrCat(
-              "nonce ", nonce, ": ", status.error_code(), " ",
-              status.error_message()));
+          w.failure = absl::InternalError(absl::StrCat("nonce ", nonce, ": ",
+                                                       status.error_code(), " ",
+                                                       status.error_message()));
         }
         return;
       }
-      auto verified = VerifyReceipt(receipt, ledger_->log_key(), ledger_->origin);
+      auto verified =
+          VerifyReceipt(receipt, ledger_->log_key(), ledger_->origin);
       if (!verified.ok()) {
         w.failure = verified.status();
         return;
@@ -192,10 +193,11 @@ class KillRestartTest : public ::testing::Test {
         Hash leaf{};
         ASSERT_EQ(r.leaf_hash().size(), leaf.size());
         std::copy(r.leaf_hash().begin(), r.leaf_hash().end(), leaf.begin());
-        absl::Status included = VerifyInclusion(
-            leaf, r.index(), now->size, testing::ToHashes(proof.hashes()),
-            now->root);
-        ASSERT_TRUE(included.ok()) << "receipt " << r.index() << ": " << included;
+        absl::Status included =
+            VerifyInclusion(leaf, r.index(), now->size,
+                            testing::ToHashes(proof.hashes()), now->root);
+        ASSERT_TRUE(included.ok())
+            << "receipt " << r.index() << ": " << included;
         ++proved;
       }
       w.proved_before = w.receipts.size();
@@ -225,7 +227,8 @@ class KillRestartTest : public ::testing::Test {
       v1::GetResidentRequest request;
       request.set_key(PublicKeyBytes(w.key.public_key()));
       v1::ResidentView view;
-      grpc::Status status = client.ledger().GetResident(&context, request, &view);
+      grpc::Status status =
+          client.ledger().GetResident(&context, request, &view);
       ASSERT_TRUE(status.ok()) << status.error_message();
       EXPECT_EQ(view.spent(), spent);
       EXPECT_EQ(view.balance(), kAllowance - spent);
@@ -234,7 +237,8 @@ class KillRestartTest : public ::testing::Test {
     v1::GetRoundTotalsRequest request;
     request.set_round_id(fund_.round_id);
     v1::RoundTotals totals;
-    grpc::Status status = client.audit().GetRoundTotals(&context, request, &totals);
+    grpc::Status status =
+        client.audit().GetRoundTotals(&context, request, &totals);
     ASSERT_TRUE(status.ok()) << status.error_message();
     EXPECT_EQ(totals.awarded(), all_awarded);
     EXPECT_EQ(totals.net_awarded(), all_awarded);
@@ -276,10 +280,10 @@ TEST_F(KillRestartTest, AcknowledgedAwardsSurviveSigkillAtRandomMoments) {
     std::vector<const SecretKey*> keys;
     for (const Writer& w : writers_) keys.push_back(&w.key);
     SecretKey owner = SecretKey::Generate();
-    auto fund = testing::SetUpOpenRound(
-        client, ledger_->steward, keys, owner,
-        {.allowance = kAllowance, .max_share_percent = 100,
-         .initiatives = kInitiatives});
+    auto fund = testing::SetUpOpenRound(client, ledger_->steward, keys, owner,
+                                        {.allowance = kAllowance,
+                                         .max_share_percent = 100,
+                                         .initiatives = kInitiatives});
     ASSERT_TRUE(fund.ok()) << fund.status();
     fund_ = *fund;
     auto cp = client.Checkpoint();
@@ -310,7 +314,8 @@ TEST_F(KillRestartTest, AcknowledgedAwardsSurviveSigkillAtRandomMoments) {
                                  ledger_->log_key(), ledger_->origin);
         ASSERT_TRUE(cp.ok()) << cp.status();
         auto [at, added] = unchecked_checkpoints_.emplace(cp->size, cp->root);
-        ASSERT_EQ(at->second, cp->root) << "two checkpoints of size " << cp->size;
+        ASSERT_EQ(at->second, cp->root)
+            << "two checkpoints of size " << cp->size;
       }
     }
 
@@ -325,8 +330,9 @@ TEST_F(KillRestartTest, AcknowledgedAwardsSurviveSigkillAtRandomMoments) {
 
   uint64_t acknowledged = 0;
   for (const Writer& w : writers_) acknowledged += w.receipts.size();
-  std::cout << "kills survived: " << kills_ << ", awards acknowledged: "
-            << acknowledged << ", log size: " << replica_->size()
+  std::cout << "kills survived: " << kills_
+            << ", awards acknowledged: " << acknowledged
+            << ", log size: " << replica_->size()
             << ", inclusion proofs checked: " << receipts_proved_ << ", in "
             << std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                              began)

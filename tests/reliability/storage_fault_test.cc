@@ -16,9 +16,9 @@
 #include <memory>
 
 #include "clients/ledger_client.h"
-#include "ledger/tlog/checkpoint.h"
 #include "ledger/fund/digest.h"
 #include "ledger/fund/receipt.h"
+#include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/wall_clock.h"
 #include "services/ledger_node.h"
 #include "services/server.h"
@@ -64,10 +64,9 @@ class FailingLogStore final : public LogStore {
     return base_->ReadState(key);
   }
   using LogStore::ScanState;
-  absl::Status ScanState(
-      std::string_view prefix, std::string_view start,
-      const std::function<bool(std::string_view, ByteView)>& visit)
-      const override {
+  absl::Status ScanState(std::string_view prefix, std::string_view start,
+                         const std::function<bool(std::string_view, ByteView)>&
+                             visit) const override {
     return base_->ScanState(prefix, start, visit);
   }
 
@@ -127,10 +126,12 @@ class StorageFaultTest : public ::testing::Test {
     auto node = server::LedgerNode::Open({ledger_->data}, options);
     ASSERT_TRUE(node.ok()) << node.status();
     node_ = std::move(*node);
-    auto grpc = server::GrpcServer::Start(*node_, {.grpc_listen = "127.0.0.1:0"});
+    auto grpc =
+        server::GrpcServer::Start(*node_, {.grpc_listen = "127.0.0.1:0"});
     ASSERT_TRUE(grpc.ok()) << grpc.status();
     grpc_ = std::move(*grpc);
-    client_ = std::make_unique<LedgerClient>(testing::OwnChannel(grpc_->address()));
+    client_ =
+        std::make_unique<LedgerClient>(testing::OwnChannel(grpc_->address()));
   }
 
   // Opens the ledger again, as restarting uurod would.
@@ -158,17 +159,20 @@ class StorageFaultTest : public ::testing::Test {
       grpc::ClientContext context;
       v1::GetResidentRequest request;
       request.set_key(PublicKeyBytes(alice_.public_key()));
-      EXPECT_TRUE(client_->ledger().GetResident(&context, request, &seen.alice).ok());
+      EXPECT_TRUE(
+          client_->ledger().GetResident(&context, request, &seen.alice).ok());
     }
     {
       grpc::ClientContext context;
       v1::GetRoundTotalsRequest request;
       request.set_round_id(fund_.round_id);
-      EXPECT_TRUE(
-          client_->audit().GetRoundTotals(&context, request, &seen.totals).ok());
+      EXPECT_TRUE(client_->audit()
+                      .GetRoundTotals(&context, request, &seen.totals)
+                      .ok());
     }
     auto alice = testing::ServerNextNonce(*client_, alice_.public_key());
-    auto steward = testing::ServerNextNonce(*client_, ledger_->steward.public_key());
+    auto steward =
+        testing::ServerNextNonce(*client_, ledger_->steward.public_key());
     EXPECT_TRUE(alice.ok() && steward.ok());
     seen.alice_nonce = alice.value_or(0);
     seen.steward_nonce = steward.value_or(0);
@@ -216,12 +220,15 @@ class StorageFaultTest : public ::testing::Test {
         WallClockMs() + kTenMinutesMs,
         testing::EnrollBody(SecretKey::Generate().public_key(), "harbour")))));
     v1::SubmitBatchResponse response;
-    grpc::Status status = client_->ledger().SubmitBatch(&context, batch, &response);
+    grpc::Status status =
+        client_->ledger().SubmitBatch(&context, batch, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     EXPECT_EQ(response.results_size(), 3);
     for (const v1::SubmitResult& result : response.results()) {
-      EXPECT_EQ(result.code(), grpc::StatusCode::UNAVAILABLE) << result.message();
-      EXPECT_NE(result.message().find("nothing was recorded"), std::string::npos)
+      EXPECT_EQ(result.code(), grpc::StatusCode::UNAVAILABLE)
+          << result.message();
+      EXPECT_NE(result.message().find("nothing was recorded"),
+                std::string::npos)
           << result.message();
     }
     ExpectSame(before, Observe());
@@ -237,8 +244,8 @@ class StorageFaultTest : public ::testing::Test {
     EXPECT_EQ(receipt->index(), before.store_size);
     auto cp = VerifyReceipt(*receipt, ledger_->log_key(), ledger_->origin);
     ASSERT_TRUE(cp.ok()) << cp.status();
-    auto old_cp = OpenCheckpoint(before.checkpoint, ledger_->log_key(),
-                                 ledger_->origin);
+    auto old_cp =
+        OpenCheckpoint(before.checkpoint, ledger_->log_key(), ledger_->origin);
     ASSERT_TRUE(old_cp.ok()) << old_cp.status();
     absl::Status consistent = testing::CheckConsistency(*client_, *old_cp, *cp);
     EXPECT_TRUE(consistent.ok()) << consistent;
@@ -282,7 +289,8 @@ TEST_F(StorageFaultTest, DiskRefusingWritesFailsSubmissionsAndChangesNothing) {
   ExpectServedAgain(before, award);
 }
 
-TEST_F(StorageFaultTest, AppendFailingAtTheStoreFailsSubmissionsAndChangesNothing) {
+TEST_F(StorageFaultTest,
+       AppendFailingAtTheStoreFailsSubmissionsAndChangesNothing) {
   const Observed before = Observe();
   failing_ = true;
   Bytes award = SubmitWhileFailing(before);

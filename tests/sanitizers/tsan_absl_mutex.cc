@@ -73,7 +73,8 @@ void absl::Mutex::Await(const absl::Condition& cond) {
 bool absl::Mutex::AwaitWithTimeout(const absl::Condition& cond,
                                    absl::Duration timeout) {
   static const auto real = Real<AwaitTimeoutFn>(
-      "_ZN4absl7debian35Mutex16AwaitWithTimeoutERKNS0_9ConditionENS0_8DurationE");
+      "_ZN4absl7debian35Mutex16AwaitWithTimeoutERKNS0_9ConditionENS0_"
+      "8DurationE");
   const Annotated annotated{this, &cond};
   __tsan_release(this);
   bool met = real(this, absl::Condition(&Annotated::Eval, &annotated), timeout);

@@ -10,9 +10,9 @@
 #include <thread>
 
 #include "clients/ledger_client.h"
-#include "ledger/tlog/checkpoint.h"
 #include "ledger/fund/digest.h"
 #include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/checkpoint.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
 
@@ -33,7 +33,8 @@ class Writers {
     for (int t = 0; t < kWriters; ++t) {
       threads_.emplace_back([this, address, fund, &keys, t] {
         LedgerClient client(testing::OwnChannel(address));
-        uint64_t initiative = fund.initiative_ids[t % fund.initiative_ids.size()];
+        uint64_t initiative =
+            fund.initiative_ids[t % fund.initiative_ids.size()];
         while (!stop_) {
           auto receipt = client.Submit(
               keys[t], testing::AwardBody(fund.round_id, initiative, 1));
@@ -75,8 +76,8 @@ void ExpectVerifiedLedger(const testing::TestLedger& ledger,
                           uint64_t* size) {
   auto store = OpenRocksLogStore(db);
   ASSERT_TRUE(store.ok()) << store.status();
-  auto cp = OpenCheckpoint((*store)->checkpoint(), ledger.log_key(),
-                           ledger.origin);
+  auto cp =
+      OpenCheckpoint((*store)->checkpoint(), ledger.log_key(), ledger.origin);
   ASSERT_TRUE(cp.ok()) << cp.status();
   EXPECT_EQ(cp->size, (*store)->size());
   EXPECT_EQ(cp->root, (*store)->root());
@@ -119,9 +120,9 @@ TEST(BackupTest, OnlineBackupWhileFourClientsWriteRestoresAVerifiedLedger) {
   ASSERT_EQ(backup.exit_code, 0) << backup.output;
   // The writers kept going during and after the backup.
   writers.WaitFor(40);
-  auto keyed = RunCommand({testing::UurodBinary(), "backup", "--data",
-                           ledger->data, "--out", root + "/backup2",
-                           "--with-log-key"});
+  auto keyed =
+      RunCommand({testing::UurodBinary(), "backup", "--data", ledger->data,
+                  "--out", root + "/backup2", "--with-log-key"});
   ASSERT_EQ(keyed.exit_code, 0) << keyed.output;
   writers.Stop();
   ASSERT_EQ(writers.failures(), 0);

@@ -15,8 +15,8 @@ namespace {
 
 using testing::RunCommand;
 
-const std::string kExample = std::string(UURO_SOURCE_DIR) +
-                             "/docs/uurod.example.toml";
+const std::string kExample =
+    std::string(UURO_SOURCE_DIR) + "/docs/uurod.example.toml";
 
 void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path);
@@ -114,8 +114,8 @@ TEST(ConfigTest, AnUnknownKeyOrBadValueIsRefused) {
   EXPECT_NE(broken.output.find("broken.toml:1:"), std::string::npos)
       << broken.output;
 
-  auto missing = RunCommand({testing::UurodBinary(), "serve", "--config",
-                             dir.Sub("absent.toml")});
+  auto missing = RunCommand(
+      {testing::UurodBinary(), "serve", "--config", dir.Sub("absent.toml")});
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_NE(missing.output.find("cannot read"), std::string::npos);
 }

@@ -205,8 +205,7 @@ TEST(FollowerTest, CatchesUpServesTheSameReadsRefusesWritesAndStopsOnAFork) {
   auto write = to_follower.Submit(
       resident, testing::AwardBody(fund.round_id, fund.initiative_ids[0], 1));
   EXPECT_EQ(write.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(write.status().message().find(primary.address()),
-            std::string::npos)
+  EXPECT_NE(write.status().message().find(primary.address()), std::string::npos)
       << write.status();
 
   // The mirror now serves a fork: the same key went on from the setup with

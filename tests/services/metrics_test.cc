@@ -48,18 +48,18 @@ TEST(MetricsTest, ScrapeAfterAwardsCountsExactlyWhatWasSent) {
   const uint64_t initiative = fund->initiative_ids[0];
   Bytes first;
   for (int i = 0; i < 5; ++i) {
-    auto envelope =
-        client.Sign(resident, testing::AwardBody(fund->round_id, initiative, 2));
+    auto envelope = client.Sign(
+        resident, testing::AwardBody(fund->round_id, initiative, 2));
     ASSERT_TRUE(envelope.ok());
     if (i == 0) first = *envelope;
     ASSERT_TRUE(client.SubmitEnvelope(*envelope).ok());
   }
   // Beyond the balance: refused by the rules.
-  EXPECT_EQ(client.Submit(resident, testing::AwardBody(fund->round_id,
-                                                       initiative, 1))
-                .status()
-                .code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      client.Submit(resident, testing::AwardBody(fund->round_id, initiative, 1))
+          .status()
+          .code(),
+      absl::StatusCode::kFailedPrecondition);
   // The same envelope again: its first receipt, counted as a duplicate.
   auto again = client.SubmitEnvelope(first);
   ASSERT_TRUE(again.ok());
@@ -78,14 +78,16 @@ TEST(MetricsTest, ScrapeAfterAwardsCountsExactlyWhatWasSent) {
   std::map<std::string, double> m = ParseMetrics(res->body);
 
   EXPECT_EQ(m[R"(uuro_submissions_total{kind="award",status="ok"})"], 5);
-  EXPECT_EQ(m[R"(uuro_submissions_total{kind="award",status="failed_precondition"})"],
-            1);
+  EXPECT_EQ(
+      m[R"(uuro_submissions_total{kind="award",status="failed_precondition"})"],
+      1);
   EXPECT_EQ(m[R"(uuro_submissions_total{kind="award",status="duplicate"})"], 1);
   EXPECT_EQ(
       m[R"(uuro_submissions_total{kind="unknown",status="invalid_argument"})"],
       1);
   // Setup: 2 enrollments (resident and owner), the round, the initiative.
-  EXPECT_EQ(m[R"(uuro_submissions_total{kind="enroll_resident",status="ok"})"], 2);
+  EXPECT_EQ(m[R"(uuro_submissions_total{kind="enroll_resident",status="ok"})"],
+            2);
   EXPECT_EQ(m[R"(uuro_submissions_total{kind="open_round",status="ok"})"], 1);
 
   EXPECT_EQ(m["uuro_tree_size"], static_cast<double>(cp->tree_size()));
@@ -118,18 +120,17 @@ TEST(MetricsTest, WitnessCosignaturesAndTheirLag) {
   ASSERT_NE(ledger, nullptr);
   const std::string key_file = ledger->dir.Sub("alice.key");
   ASSERT_TRUE(SaveSecretKey(ledger->council, key_file).ok());
-  testing::ChildProcess witness({testing::UuroBinary(), "--key", key_file,
-                                 "witness", "serve", "--log-vkey",
-                                 ledger->data + "/log.vkey", "--listen",
-                                 "127.0.0.1:0", "--state",
-                                 ledger->dir.Sub("alice-state"), "--name",
-                                 "council.test/alice"});
+  testing::ChildProcess witness(
+      {testing::UuroBinary(), "--key", key_file, "witness", "serve",
+       "--log-vkey", ledger->data + "/log.vkey", "--listen", "127.0.0.1:0",
+       "--state", ledger->dir.Sub("alice-state"), "--name",
+       "council.test/alice"});
   ASSERT_TRUE(witness.Start({"/add-checkpoint"}).ok()) << witness.Output();
   std::string url = witness.ValueAfter("listening on ");
   url = url.substr(0, url.rfind("/add-checkpoint"));
-  testing::UurodProcess uurod(
-      ledger->data, {"--witness", url, "--http-listen", "127.0.0.1:0",
-                     "--rate-limit", "0", "--witness-timeout", "1"});
+  testing::UurodProcess uurod(ledger->data,
+                              {"--witness", url, "--http-listen", "127.0.0.1:0",
+                               "--rate-limit", "0", "--witness-timeout", "1"});
   ASSERT_TRUE(uurod.Start().ok()) << uurod.Log();
   client::LedgerClient client(uurod.Channel());
   const std::string size_series =
@@ -162,8 +163,9 @@ TEST(MetricsTest, WitnessCosignaturesAndTheirLag) {
   EXPECT_EQ(m["uuro_tree_size"], 3);
   EXPECT_EQ(m[size_series], 2);
   EXPECT_EQ(m[lag_series], 1);
-  EXPECT_GE(m[R"(uuro_witness_cosignature_age_seconds{witness="council.test/alice"})"],
-            0);
+  EXPECT_GE(
+      m[R"(uuro_witness_cosignature_age_seconds{witness="council.test/alice"})"],
+      0);
 }
 
 }  // namespace

@@ -53,8 +53,8 @@ class HttpLog {
   absl::StatusOr<Bytes> Tile(const TileAddress& tile) {
     Fetched f = Get("/" + TilePath(tile));
     if (f.status != 200) {
-      return absl::NotFoundError(absl::StrCat(TilePath(tile), ": HTTP ",
-                                              f.status));
+      return absl::NotFoundError(
+          absl::StrCat(TilePath(tile), ": HTTP ", f.status));
     }
     return Bytes(f.body.begin(), f.body.end());
   }
@@ -125,8 +125,7 @@ class TilesHttpTest : public ::testing::Test {
     std::map<uint64_t, std::vector<Hash>> levels;  // Tile level -> nodes.
     for (uint64_t index = 0; index * kTileWidth < size; ++index) {
       uint64_t width = std::min(kTileWidth, size - index * kTileWidth);
-      auto bundle =
-          http_->Tile({TileAddress::kEntriesLevel, index, width});
+      auto bundle = http_->Tile({TileAddress::kEntriesLevel, index, width});
       ASSERT_TRUE(bundle.ok()) << bundle.status();
       auto entries = DecodeEntryBundle(*bundle);
       ASSERT_TRUE(entries.ok()) << entries.status();
@@ -163,8 +162,9 @@ class TilesHttpTest : public ::testing::Test {
           EXPECT_NE(got.cache_control, kImmutable);
           EXPECT_FALSE(got.cache_control.empty());
           // Not full yet, so the full tile is not there.
-          EXPECT_EQ(http_->Get("/" + TilePath({level, index, kTileWidth})).status,
-                    404);
+          EXPECT_EQ(
+              http_->Get("/" + TilePath({level, index, kTileWidth})).status,
+              404);
           // Nor anything wider than the tree holds.
           EXPECT_EQ(
               http_->Get("/" + TilePath({level, index, width + 1})).status,
@@ -209,7 +209,8 @@ TEST_F(TilesHttpTest, OneEntryLog) {
   EXPECT_EQ(http_->Get("/tile/entries/000.p/1").status, 200);
   for (const char* missing :
        {"/tile/0/000", "/tile/0/000.p/2", "/tile/0/001.p/1", "/tile/1/000.p/1",
-        "/tile/entries/000", "/tile/entries/000.p/2", "/tile/entries/001.p/1"}) {
+        "/tile/entries/000", "/tile/entries/000.p/2",
+        "/tile/entries/001.p/1"}) {
     EXPECT_EQ(http_->Get(missing).status, 404) << missing;
   }
 }

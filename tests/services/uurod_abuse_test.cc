@@ -40,7 +40,8 @@ class UurodAbuseTest : public ::testing::Test {
     ASSERT_NE(ledger_, nullptr);
     uurod_ = std::make_unique<testing::UurodProcess>(ledger_->data);
     ASSERT_TRUE(uurod_->Start().ok()) << uurod_->Log();
-    client_ = std::make_unique<LedgerClient>(testing::OwnChannel(uurod_->address()));
+    client_ =
+        std::make_unique<LedgerClient>(testing::OwnChannel(uurod_->address()));
     auto fund = testing::SetUpOpenRound(*client_, ledger_->steward, {&alice_},
                                         owner_, {.allowance = 1000});
     ASSERT_TRUE(fund.ok()) << fund.status();
@@ -52,7 +53,8 @@ class UurodAbuseTest : public ::testing::Test {
 
   void Honest() {
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(10));
     v1::SubmitRequest request;
     auto envelope = client_->Sign(
         alice_, testing::AwardBody(fund_.round_id, fund_.initiative_ids[0], 1));
@@ -60,7 +62,8 @@ class UurodAbuseTest : public ::testing::Test {
     request.set_envelope(std::string(AsString(*envelope)));
     v1::Receipt receipt;
     grpc::Status status = client_->ledger().Submit(&context, request, &receipt);
-    ASSERT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
+    ASSERT_TRUE(status.ok())
+        << status.error_code() << " " << status.error_message();
     auto cp = VerifyReceipt(receipt, ledger_->log_key(), ledger_->origin);
     ASSERT_TRUE(cp.ok()) << cp.status();
     EXPECT_EQ(receipt.index(), logged_);
@@ -89,7 +92,8 @@ class UurodAbuseTest : public ::testing::Test {
     auto replica = CreateRocksLogStore(ledger_->dir.Sub("replica"));
     ASSERT_TRUE(replica.ok()) << replica.status();
     ASSERT_TRUE(fund::ReplayLog(**store, **replica).ok());
-    EXPECT_EQ(fund::StateDigest(**store).value(), fund::StateDigest(**replica).value());
+    EXPECT_EQ(fund::StateDigest(**store).value(),
+              fund::StateDigest(**replica).value());
   }
 
   std::unique_ptr<testing::TestLedger> ledger_;
@@ -118,7 +122,8 @@ TEST_F(UurodAbuseTest, OversizedMessagesAreRefusedWithAClearStatus) {
   auto batch = [this](size_t count, size_t each) {
     grpc::ClientContext context;
     v1::SubmitBatchRequest request;
-    for (size_t i = 0; i < count; ++i) request.add_envelopes(std::string(each, 'x'));
+    for (size_t i = 0; i < count; ++i)
+      request.add_envelopes(std::string(each, 'x'));
     v1::SubmitBatchResponse response;
     return client_->ledger().SubmitBatch(&context, request, &response);
   };
@@ -131,14 +136,17 @@ TEST_F(UurodAbuseTest, OversizedMessagesAreRefusedWithAClearStatus) {
        StatusCode::INVALID_ARGUMENT},
       {"a batch of 80 x 60 KB", [&] { return batch(80, 60000); },
        StatusCode::RESOURCE_EXHAUSTED},
-      {"entries beyond the log", [&] {
+      {"entries beyond the log",
+       [&] {
          grpc::ClientContext context;
          v1::GetEntriesRequest request;
          request.set_start(~uint64_t{0} - 1);
          request.set_end(~uint64_t{0});
          v1::GetEntriesResponse response;
-         return client_->transparency().GetEntries(&context, request, &response);
-       }, StatusCode::OUT_OF_RANGE},
+         return client_->transparency().GetEntries(&context, request,
+                                                   &response);
+       },
+       StatusCode::OUT_OF_RANGE},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
@@ -155,7 +163,8 @@ TEST_F(UurodAbuseTest, ThousandsOfCallsInFlightDoNotStarveAnHonestClient) {
   constexpr int kChannels = 8;
   std::vector<std::unique_ptr<v1::Transparency::Stub>> stubs;
   for (int i = 0; i < kChannels; ++i) {
-    stubs.push_back(v1::Transparency::NewStub(testing::OwnChannel(uurod_->address())));
+    stubs.push_back(
+        v1::Transparency::NewStub(testing::OwnChannel(uurod_->address())));
   }
   struct Call {
     grpc::ClientContext context;
@@ -180,7 +189,8 @@ TEST_F(UurodAbuseTest, ThousandsOfCallsInFlightDoNotStarveAnHonestClient) {
   const auto began = std::chrono::steady_clock::now();
   ASSERT_NO_FATAL_FAILURE(Honest());
   const double honest_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - began)
+          .count();
 
   std::map<StatusCode, int> codes;
   for (int i = 0; i < kCalls; ++i) {
@@ -192,12 +202,13 @@ TEST_F(UurodAbuseTest, ThousandsOfCallsInFlightDoNotStarveAnHonestClient) {
   queue.Shutdown();
   for (const auto& [code, count] : codes) {
     std::cout << count << " calls: code " << code << std::endl;
-    EXPECT_TRUE(code == StatusCode::OK || code == StatusCode::RESOURCE_EXHAUSTED)
+    EXPECT_TRUE(code == StatusCode::OK ||
+                code == StatusCode::RESOURCE_EXHAUSTED)
         << count << " calls ended with " << code;
   }
   EXPECT_GT(codes[StatusCode::OK], 0);
-  std::cout << "honest award with " << kCalls << " calls in flight: "
-            << honest_seconds << " s" << std::endl;
+  std::cout << "honest award with " << kCalls
+            << " calls in flight: " << honest_seconds << " s" << std::endl;
   ASSERT_NO_FATAL_FAILURE(Honest());
   ASSERT_NO_FATAL_FAILURE(ExpectNothingElseLogged());
 }
@@ -217,8 +228,8 @@ TEST_F(UurodAbuseTest, IdleConnectionsAndSilentSocketsDoNotBlockService) {
   const std::string address = uurod_->address();
   sockaddr_in to{};
   to.sin_family = AF_INET;
-  to.sin_port = htons(static_cast<uint16_t>(
-      std::stoi(address.substr(address.rfind(':') + 1))));
+  to.sin_port = htons(
+      static_cast<uint16_t>(std::stoi(address.substr(address.rfind(':') + 1))));
   ASSERT_EQ(inet_pton(AF_INET, "127.0.0.1", &to.sin_addr), 1);
   std::vector<int> sockets;
   for (int i = 0; i < kSockets; ++i) {
@@ -235,7 +246,8 @@ TEST_F(UurodAbuseTest, IdleConnectionsAndSilentSocketsDoNotBlockService) {
   }
   for (int i = 0; i < 5; ++i) ASSERT_NO_FATAL_FAILURE(Honest());
   // A new connection is served too, not only the one already open.
-  client_ = std::make_unique<LedgerClient>(testing::OwnChannel(uurod_->address()));
+  client_ =
+      std::make_unique<LedgerClient>(testing::OwnChannel(uurod_->address()));
   ASSERT_NO_FATAL_FAILURE(Honest());
   for (int fd : sockets) ::close(fd);
   idle.clear();

@@ -13,9 +13,9 @@
 #include <thread>
 
 #include "clients/ledger_client.h"
-#include "ledger/tlog/wall_clock.h"
-#include "ledger/fund/transaction.h"
 #include "ledger/fund/receipt.h"
+#include "ledger/fund/transaction.h"
+#include "ledger/tlog/wall_clock.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
 
@@ -372,7 +372,8 @@ TEST_F(UurodHostileTest, ReadsWithBadArgumentsAreRefused) {
   auto checkpoint = client_->Checkpoint();
   ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
   const uint64_t size = checkpoint->tree_size();
-  const std::string unknown_key = PublicKeyBytes(SecretKey::Generate().public_key());
+  const std::string unknown_key =
+      PublicKeyBytes(SecretKey::Generate().public_key());
 
   auto resident = [](std::string key) {
     return [key](LedgerClient& c, grpc::ClientContext* ctx) {

@@ -12,8 +12,8 @@
 #include <sstream>
 
 #include "clients/ledger_client.h"
-#include "ledger/tlog/checkpoint.h"
 #include "ledger/fund/receipt.h"
+#include "ledger/tlog/checkpoint.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
 

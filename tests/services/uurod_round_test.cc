@@ -7,10 +7,10 @@
 #include <thread>
 
 #include "clients/ledger_client.h"
-#include "ledger/tlog/wall_clock.h"
+#include "ledger/fund/receipt.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/merkle.h"
-#include "ledger/fund/receipt.h"
+#include "ledger/tlog/wall_clock.h"
 #include "tests/testing/uurod_process.h"
 
 namespace uuro {
@@ -23,7 +23,9 @@ using client::LedgerClient;
 class ReceiptChecker {
  public:
   ReceiptChecker(LedgerClient& client, NoteVerifier log_key, std::string origin)
-      : client_(client), log_key_(std::move(log_key)), origin_(std::move(origin)) {}
+      : client_(client),
+        log_key_(std::move(log_key)),
+        origin_(std::move(origin)) {}
 
   void Check(const absl::StatusOr<v1::Receipt>& receipt) {
     ASSERT_TRUE(receipt.ok()) << receipt.status();
@@ -44,9 +46,9 @@ class ReceiptChecker {
         std::copy(h.begin(), h.end(), hash.begin());
         hashes.push_back(hash);
       }
-      EXPECT_TRUE(VerifyConsistency(last_.size, cp->size, hashes, last_.root,
-                                    cp->root)
-                      .ok());
+      EXPECT_TRUE(
+          VerifyConsistency(last_.size, cp->size, hashes, last_.root, cp->root)
+              .ok());
     }
     if (cp->size >= last_.size) last_ = *cp;
     ++checked_;
@@ -74,7 +76,8 @@ TEST(UurodRoundTest, WholeRoundThroughTheGeneratedClient) {
   SecretKey owner = SecretKey::Generate();
   for (const SecretKey* key : {&alice, &owner}) {
     v1::TxBody enroll;
-    enroll.mutable_enroll_resident()->set_key(PublicKeyBytes(key->public_key()));
+    enroll.mutable_enroll_resident()->set_key(
+        PublicKeyBytes(key->public_key()));
     enroll.mutable_enroll_resident()->set_district("harbour");
     check.Check(client.Submit(steward, enroll));
   }

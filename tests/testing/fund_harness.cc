@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "ledger/fund/digest.h"
-#include "ledger/tlog/note.h"
 #include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/note.h"
 
 namespace uuro::testing {
 namespace {

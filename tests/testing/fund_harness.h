@@ -55,12 +55,14 @@ class FundHarness {
   uint64_t OpenRound(uint64_t allowance, uint32_t max_share_percent = 100,
                      uint64_t trust_threshold = 10,
                      uint64_t duration_ms = 3'600'000);
-  uint64_t Propose(const SecretKey& owner, const std::string& district = "north");
+  uint64_t Propose(const SecretKey& owner,
+                   const std::string& district = "north");
 
   // Payload builders.
   static v1::TxBody Enroll(const PublicKey& key, const std::string& district);
   static v1::TxBody Award(uint64_t round, uint64_t initiative, uint64_t amount);
-  static v1::TxBody Withdraw(uint64_t round, uint64_t initiative, uint64_t amount);
+  static v1::TxBody Withdraw(uint64_t round, uint64_t initiative,
+                             uint64_t amount);
   static v1::TxBody CloseRound(uint64_t round);
   static v1::TxBody RequestRedemption(uint64_t initiative, uint64_t amount);
 

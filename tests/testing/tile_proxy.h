@@ -20,13 +20,15 @@ namespace uuro::testing {
 class TileProxy {
  public:
   // Called with the request path and the upstream answer; may change it.
-  using Rewrite = std::function<void(const std::string& path,
-                                     httplib::Response& res)>;
+  using Rewrite =
+      std::function<void(const std::string& path, httplib::Response& res)>;
 
   explicit TileProxy(std::string upstream, Rewrite rewrite = nullptr)
       : upstream_(std::move(upstream)), rewrite_(std::move(rewrite)) {
-    server_.Get(R"(/.*)", [this](const httplib::Request& req,
-                                 httplib::Response& res) { Forward(req, res); });
+    server_.Get(R"(/.*)",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  Forward(req, res);
+                });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     while (!server_.is_running()) {

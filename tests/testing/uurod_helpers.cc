@@ -1,14 +1,14 @@
 #include "tests/testing/uurod_helpers.h"
-#include "ledger/tlog/wall_clock.h"
 
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
 #include "ledger/fund/digest.h"
 #include "ledger/fund/transaction.h"
-#include "ledger/tlog/merkle.h"
 #include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/merkle.h"
 #include "ledger/tlog/status_macros.h"
+#include "ledger/tlog/wall_clock.h"
 
 namespace uuro::testing {
 

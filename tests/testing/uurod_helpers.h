@@ -22,7 +22,6 @@
 
 namespace uuro::testing {
 
-
 // A channel with its own connection: channels to one address otherwise share
 // a subchannel, and "many clients" would be one TCP connection.
 std::shared_ptr<grpc::Channel> OwnChannel(const std::string& address);

@@ -91,19 +91,18 @@ namespace {
 std::vector<std::string> ServeArgv(const std::string& data,
                                    const std::vector<std::string>& extra_args,
                                    const std::string& command) {
-  std::vector<std::string> argv = {UurodBinary(),  command,
-                                   "--data",       data,
-                                   "--grpc-listen", "127.0.0.1:0"};
+  std::vector<std::string> argv = {
+      UurodBinary(), command, "--data", data, "--grpc-listen", "127.0.0.1:0"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   return argv;
 }
 
 }  // namespace
 
-UurodProcess::UurodProcess(std::string data, std::vector<std::string> extra_args,
+UurodProcess::UurodProcess(std::string data,
+                           std::vector<std::string> extra_args,
                            std::string command)
-    : extra_args_(extra_args),
-      process_(ServeArgv(data, extra_args, command)) {}
+    : extra_args_(extra_args), process_(ServeArgv(data, extra_args, command)) {}
 
 UurodProcess::~UurodProcess() = default;  // The child process kills it.
 

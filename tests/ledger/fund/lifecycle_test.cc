@@ -25,7 +25,8 @@ TEST(FundLifecycleTest, WholeRoundFromGenesisToReports) {
   ASSERT_TRUE(fund.Submit(alice, FundHarness::Award(round, library, 40)).ok());
   ASSERT_TRUE(fund.Submit(bob, FundHarness::Award(round, library, 30)).ok());
   ASSERT_TRUE(fund.Submit(alice, FundHarness::Award(round, garden, 50)).ok());
-  ASSERT_TRUE(fund.Submit(alice, FundHarness::Withdraw(round, garden, 10)).ok());
+  ASSERT_TRUE(
+      fund.Submit(alice, FundHarness::Withdraw(round, garden, 10)).ok());
   // A resident enrolled mid-round gets the allowance too.
   SecretKey carol = fund.EnrollNew("south");
   ASSERT_TRUE(fund.Submit(carol, FundHarness::Award(round, garden, 5)).ok());
@@ -35,11 +36,11 @@ TEST(FundLifecycleTest, WholeRoundFromGenesisToReports) {
   EXPECT_EQ(r->residents(), 4u);
   EXPECT_EQ(r->awarded(), 125u);
   EXPECT_EQ(r->withdrawn(), 10u);
-  EXPECT_EQ(*fund::ReadSpent(fund.state(), round,
-                             fund::ReadResidentByKey(fund.state(),
-                                                     alice.public_key())
-                                 ->id()),
-            80u);
+  EXPECT_EQ(
+      *fund::ReadSpent(
+          fund.state(), round,
+          fund::ReadResidentByKey(fund.state(), alice.public_key())->id()),
+      80u);
   auto north = fund::ReadDistrictRound(fund.state(), round, "north");
   EXPECT_EQ(north->residents(), 2u);
   EXPECT_EQ(north->awarded(), 90u);
@@ -70,14 +71,16 @@ TEST(FundLifecycleTest, WholeRoundFromGenesisToReports) {
             v1::REDEMPTION_SETTLED);
   auto large = fund.Submit(owner, FundHarness::RequestRedemption(library, 45));
   ASSERT_TRUE(large.ok()) << large.status();
-  EXPECT_EQ(fund::InitiativeBalance(*fund::ReadInitiative(fund.state(), library)),
-            5u);
+  EXPECT_EQ(
+      fund::InitiativeBalance(*fund::ReadInitiative(fund.state(), library)),
+      5u);
   v1::TxBody reject;
   reject.mutable_reject_redemption()->set_request_id(large->index);
   reject.mutable_reject_redemption()->set_reason("Receipts missing");
   ASSERT_TRUE(fund.Submit(fund.steward(), reject).ok());
-  EXPECT_EQ(fund::InitiativeBalance(*fund::ReadInitiative(fund.state(), library)),
-            50u);
+  EXPECT_EQ(
+      fund::InitiativeBalance(*fund::ReadInitiative(fund.state(), library)),
+      50u);
   auto again = fund.Submit(owner, FundHarness::RequestRedemption(library, 45));
   ASSERT_TRUE(again.ok());
   v1::TxBody settle;

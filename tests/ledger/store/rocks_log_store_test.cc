@@ -1,7 +1,6 @@
 #include "ledger/store/rocks_log_store.h"
 
 #include <gtest/gtest.h>
-
 #include <rocksdb/db.h>
 
 #include <fstream>
@@ -36,7 +35,8 @@ TEST(RocksLogStoreTest, NewLedgerIsEmpty) {
   EXPECT_EQ((*store)->size(), 0u);
   EXPECT_EQ((*store)->root(), EmptyTreeRoot());
   EXPECT_EQ((*store)->checkpoint(), "");
-  EXPECT_EQ((*store)->ReadEntry(0).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ((*store)->ReadEntry(0).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST(RocksLogStoreTest, AppendReopenSameRootAndEntries) {
@@ -75,8 +75,8 @@ TEST(RocksLogStoreTest, CheckpointIsStoredWithTheBatch) {
     ASSERT_TRUE(store.ok());
     uint64_t seen_size = 0;
     Hash seen_root{};
-    auto status = (*store)->Append(
-        Entries(0, 5), [&](uint64_t size, const Hash& root) {
+    auto status =
+        (*store)->Append(Entries(0, 5), [&](uint64_t size, const Hash& root) {
           seen_size = size;
           seen_root = root;
           return absl::StatusOr<std::string>("checkpoint at " +
@@ -127,7 +127,8 @@ TEST(RocksLogStoreTest, StateIsWrittenWithEntriesAndScannedInOrder) {
     auto store = CreateRocksLogStore(path);
     ASSERT_TRUE(store.ok());
     AppendBatch batch = Entries(0, 1);
-    batch.state = {{"a/2", ToBytes("two")}, {"a/1", ToBytes("one")},
+    batch.state = {{"a/2", ToBytes("two")},
+                   {"a/1", ToBytes("one")},
                    {"b/1", ToBytes("other")}};
     ASSERT_TRUE((*store)->Append(batch, nullptr).ok());
     AppendBatch del = Entries(1, 2);
@@ -182,8 +183,8 @@ TEST(RocksLogStoreTest, SecondOpenWhileInUseIsUnavailable) {
 }
 
 // Overwrites one record of a closed ledger behind the store's back.
-void Tamper(const std::string& path, const char* family,
-            const std::string& key, const std::string& value) {
+void Tamper(const std::string& path, const char* family, const std::string& key,
+            const std::string& value) {
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const char* name : {"default", store_keys::kEntries, store_keys::kNodes,
                            store_keys::kMeta, store_keys::kState}) {

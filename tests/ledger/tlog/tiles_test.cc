@@ -33,13 +33,26 @@ TEST(TilePathTest, KnownPaths) {
 }
 
 TEST(TilePathTest, MalformedPathsAreRefused) {
-  for (const char* path :
-       {"", "tile/", "tile/0", "tile/0/", "tile/0/1", "tile/0/0001",
-        "tile/0/x000/001", "tile/0/001.p/0", "tile/0/001.p/256",
-        "tile/0/001.p/", "tile/0/001.p/07", "tile/00/001", "tile/-1/001",
-        "tile/8/001", "tile/entries/x1/001", "tile/0/x001/x234/067/",
-        "/tile/0/000", "tile/0/x018/x446/x744/x073/x709/x551/616",
-        "tile/0/abc", "tile/data/000"}) {
+  for (const char* path : {"",
+                           "tile/",
+                           "tile/0",
+                           "tile/0/",
+                           "tile/0/1",
+                           "tile/0/0001",
+                           "tile/0/x000/001",
+                           "tile/0/001.p/0",
+                           "tile/0/001.p/256",
+                           "tile/0/001.p/",
+                           "tile/0/001.p/07",
+                           "tile/00/001",
+                           "tile/-1/001",
+                           "tile/8/001",
+                           "tile/entries/x1/001",
+                           "tile/0/x001/x234/067/",
+                           "/tile/0/000",
+                           "tile/0/x018/x446/x744/x073/x709/x551/616",
+                           "tile/0/abc",
+                           "tile/data/000"}) {
     EXPECT_FALSE(ParseTilePath(path).ok()) << path;
   }
 }
@@ -69,8 +82,7 @@ TEST(EntryBundleTest, RoundTripAndTruncation) {
   EXPECT_EQ(bundle[6], 0xff);
   EXPECT_EQ(*DecodeEntryBundle(bundle), entries);
   for (size_t cut : {size_t{1}, size_t{4}, bundle.size() - 1}) {
-    EXPECT_FALSE(
-        DecodeEntryBundle(ByteView(bundle).first(cut)).ok())
+    EXPECT_FALSE(DecodeEntryBundle(ByteView(bundle).first(cut)).ok())
         << "cut at " << cut;
   }
 }
@@ -128,9 +140,9 @@ TEST_F(TilesFromStoreTest, EntryBundlesHoldTheEntries) {
 
 TEST_F(TilesFromStoreTest, TilesThatDoNotExistAreNotFound) {
   GrowTo(300);
-  for (TileAddress tile : {TileAddress{0, 1, 256}, TileAddress{0, 1, 45},
-                           TileAddress{0, 2, 1}, TileAddress{1, 0, 2},
-                           TileAddress{2, 0, 1}, TileAddress{E, 1, 45}}) {
+  for (TileAddress tile :
+       {TileAddress{0, 1, 256}, TileAddress{0, 1, 45}, TileAddress{0, 2, 1},
+        TileAddress{1, 0, 2}, TileAddress{2, 0, 1}, TileAddress{E, 1, 45}}) {
     EXPECT_EQ(ReadTile(*store_, tile).status().code(),
               absl::StatusCode::kNotFound)
         << TilePath(tile);
