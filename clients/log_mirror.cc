@@ -8,6 +8,7 @@
 #include "clients/atomic_file.h"
 #include "clients/checkpoint_store.h"
 #include "clients/log_replica.h"
+#include "clients/trusted_checkpoint.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/merkle.h"
 #include "ledger/tlog/status_macros.h"
