@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "clients/atomic_file.h"
 #include "clients/checkpoint_store.h"
+#include "clients/log_fetch.h"
 #include "clients/log_replica.h"
 #include "clients/trusted_checkpoint.h"
 #include "ledger/tlog/checkpoint.h"

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/checkpoint_store.h"
+#include "clients/log_fetch.h"
 #include "clients/log_verifier.h"
 #include "clients/trusted_checkpoint.h"
 #include "clients/uuro/commands.h"
