@@ -58,9 +58,11 @@ void AddAwardVerb(CLI::App& app, Context& ctx, bool withdraw) {
   cmd->footer(withdraw ? "Example:\n  uuro --key me.key withdraw 17 5"
                        : "Example:\n  uuro --key me.key award 17 25");
   cmd->callback([&ctx, args, withdraw] {
-    absl::StatusOr<uint64_t> round = ctx.Key().status();
-    // Say so before asking the server.
-    if (round.ok()) round = OpenRound(ctx, args->round);
+    if (auto key = ctx.Key(); !key.ok()) {  // Say so before asking the server.
+      ctx.exit_code = Fail(ctx, key.status());
+      return;
+    }
+    auto round = OpenRound(ctx, args->round);
     if (!round.ok()) {
       ctx.exit_code = Fail(ctx, round.status());
       return;
