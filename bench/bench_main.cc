@@ -276,6 +276,84 @@ absl::StatusOr<uint64_t> TreeSize(client::LedgerClient& client) {
   return cp.tree_size();
 }
 
+using Channels = std::vector<std::shared_ptr<grpc::Channel>>;
+
+// Fills the log up to `target` entries in chunks, signing as it goes;
+// untimed.
+absl::Status FillTo(const Flags& flags, BenchFund& fund,
+                    const Channels& channels, client::LedgerClient& client,
+                    uint64_t target) {
+  while (true) {
+    UURO_ASSIGN_OR_RETURN(uint64_t size, TreeSize(client));
+    if (size >= target) return absl::OkStatus();
+    const size_t chunk =
+        static_cast<size_t>(std::min<uint64_t>(target - size, 100000));
+    LoadOptions fill;
+    fill.batch = true;
+    fill.batch_size = flags.batch_size;
+    fill.seconds = 0;
+    Phase phase = RunPhase(flags, fund, channels, fill, chunk);
+    if (phase.load.accepted == 0) {
+      return absl::InternalError(
+          absl::StrCat("the fill was refused: ", phase.load.first_refusal));
+    }
+  }
+}
+
+struct ProofTimes {
+  std::vector<double> inclusion, consistency;
+};
+
+// Proofs against the tree of exactly `target` entries.
+absl::StatusOr<ProofTimes> TimeProofsAt(const Flags& flags,
+                                        v1::Transparency::Stub& transparency,
+                                        uint64_t target) {
+  std::string error;
+  ProofTimes t;
+  t.inclusion = TimeProofs<v1::GetInclusionProofRequest>(
+      transparency, flags.proofs,
+      [&](std::mt19937_64& rng) {
+        v1::GetInclusionProofRequest r;
+        r.set_index(rng() % target);
+        r.set_tree_size(target);
+        return r;
+      },
+      &v1::Transparency::Stub::GetInclusionProof, error);
+  t.consistency = TimeProofs<v1::GetConsistencyProofRequest>(
+      transparency, flags.proofs,
+      [&](std::mt19937_64& rng) {
+        v1::GetConsistencyProofRequest r;
+        r.set_old_size(1 + rng() % (target - 1));
+        r.set_new_size(target);
+        return r;
+      },
+      &v1::Transparency::Stub::GetConsistencyProof, error);
+  if (!error.empty()) return absl::InternalError(error);
+  return t;
+}
+
+void PrintGrowth(uint64_t target, const Phase& phase, ProofTimes& t) {
+  const double rate =
+      static_cast<double>(phase.load.accepted) / phase.load.seconds;
+  std::printf(
+      "  GROWTH size=%llu append=%.0f/s (%.2f x B_now %.0f/s) "
+      "inclusion_p50=%.2fms "
+      "inclusion_p99=%.2fms consistency_p50=%.2fms consistency_p99=%.2fms "
+      "server_cpu=%.0fus/award rss=%.0fMB peak_rss=%.0fMB\n",
+      static_cast<unsigned long long>(target), rate, rate / phase.bound_now,
+      phase.bound_now, Quantile(t.inclusion, 0.5), Quantile(t.inclusion, 0.99),
+      Quantile(t.consistency, 0.5), Quantile(t.consistency, 0.99),
+      (phase.after.cpu_seconds - phase.before.cpu_seconds) * 1e6 /
+          static_cast<double>(std::max<uint64_t>(phase.load.accepted, 1)),
+      Mb(phase.after.rss_bytes), Mb(phase.after.peak_rss_bytes));
+  if (phase.load.refused > 0) {
+    std::printf("  %llu refused; the first: %s\n",
+                static_cast<unsigned long long>(phase.load.refused),
+                phase.load.first_refusal.c_str());
+  }
+  std::fflush(stdout);
+}
+
 int Growth(const Flags& flags) {
   auto fund = MakeFund(flags, {flags.residents, flags.initiatives});
   if (!fund.ok()) return Fail(fund.status());
@@ -289,72 +367,20 @@ int Growth(const Flags& flags) {
   for (const std::string& text :
        std::vector<std::string>(absl::StrSplit(flags.sizes, ','))) {
     const uint64_t target = std::stoull(std::string(text));
-    // Fill up to the size in chunks, signing as it goes; untimed.
     const auto fill_start = Clock::now();
-    while (true) {
-      auto size = TreeSize(client);
-      if (!size.ok()) return Fail(size.status());
-      if (*size >= target) break;
-      const size_t chunk =
-          static_cast<size_t>(std::min<uint64_t>(target - *size, 100000));
-      LoadOptions fill;
-      fill.batch = true;
-      fill.batch_size = flags.batch_size;
-      fill.seconds = 0;
-      Phase phase = RunPhase(flags, **fund, channels, fill, chunk);
-      if (phase.load.accepted == 0) {
-        return Fail(absl::InternalError(
-            absl::StrCat("the fill was refused: ", phase.load.first_refusal)));
-      }
-    }
+    absl::Status filled = FillTo(flags, **fund, channels, client, target);
+    if (!filled.ok()) return Fail(filled);
     std::printf("size %llu (filled in %.0f s):\n",
                 static_cast<unsigned long long>(target), Seconds(fill_start));
-    // Proofs against the tree of exactly `target` entries.
-    std::string error;
-    auto inclusion = TimeProofs<v1::GetInclusionProofRequest>(
-        *transparency, flags.proofs,
-        [&](std::mt19937_64& rng) {
-          v1::GetInclusionProofRequest r;
-          r.set_index(rng() % target);
-          r.set_tree_size(target);
-          return r;
-        },
-        &v1::Transparency::Stub::GetInclusionProof, error);
-    auto consistency = TimeProofs<v1::GetConsistencyProofRequest>(
-        *transparency, flags.proofs,
-        [&](std::mt19937_64& rng) {
-          v1::GetConsistencyProofRequest r;
-          r.set_old_size(1 + rng() % (target - 1));
-          r.set_new_size(target);
-          return r;
-        },
-        &v1::Transparency::Stub::GetConsistencyProof, error);
-    if (!error.empty()) return Fail(absl::InternalError(error));
+    auto proofs = TimeProofsAt(flags, *transparency, target);
+    if (!proofs.ok()) return Fail(proofs.status());
     LoadOptions window;
     window.batch = true;
     window.batch_size = flags.batch_size;
     window.seconds = flags.seconds;
     Phase phase =
         RunPhase(flags, **fund, channels, window, ToSign(flags, flags.seconds));
-    const double rate =
-        static_cast<double>(phase.load.accepted) / phase.load.seconds;
-    std::printf(
-        "  GROWTH size=%llu append=%.0f/s (%.2f x B_now %.0f/s) "
-        "inclusion_p50=%.2fms "
-        "inclusion_p99=%.2fms consistency_p50=%.2fms consistency_p99=%.2fms "
-        "server_cpu=%.0fus/award rss=%.0fMB peak_rss=%.0fMB\n",
-        static_cast<unsigned long long>(target), rate, rate / phase.bound_now,
-        phase.bound_now, Quantile(inclusion, 0.5), Quantile(inclusion, 0.99),
-        Quantile(consistency, 0.5), Quantile(consistency, 0.99),
-        (phase.after.cpu_seconds - phase.before.cpu_seconds) * 1e6 /
-            static_cast<double>(std::max<uint64_t>(phase.load.accepted, 1)),
-        Mb(phase.after.rss_bytes), Mb(phase.after.peak_rss_bytes));
-    if (phase.load.refused > 0) {
-      std::printf("  %llu refused; the first: %s\n",
-                  static_cast<unsigned long long>(phase.load.refused),
-                  phase.load.first_refusal.c_str());
-    }
-    std::fflush(stdout);
+    PrintGrowth(target, phase, *proofs);
   }
   return 0;
 }

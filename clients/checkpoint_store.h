@@ -13,8 +13,6 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "clients/ledger_client.h"
-#include "clients/log_fetch.h"
 #include "ledger/tlog/bytes.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/note.h"
@@ -50,24 +48,6 @@ class CheckpointStore {
  private:
   std::string dir_;
 };
-
-// Called by every client command that sees a new checkpoint `new_note`.
-// Opens it with the pinned `log_key` (the origin is the key's name, as uurod
-// names its key) and compares it with the stored checkpoint of that origin:
-//   - none stored: the new one is saved (trust on first use);
-//   - smaller, or the same size with another root, or larger without a
-//     consistency proof from the server that verifies: DATA_LOSS naming both
-//     sizes (the log was rolled back or forked), and the stored checkpoint
-//     stays as it was;
-//   - otherwise the new one replaces it.
-// A new note that does not verify keeps its code (UNAUTHENTICATED or
-// INVALID_ARGUMENT); a stored note that no longer verifies with `log_key` is
-// FAILED_PRECONDITION. If `previous` is set, it receives the stored
-// checkpoint that was compared (nullopt if there was none).
-absl::Status AdvanceTrustedCheckpoint(
-    LedgerClient& client, const CheckpointStore& store,
-    const NoteVerifier& log_key, std::string_view new_note,
-    std::optional<Checkpoint>* previous = nullptr);
 
 }  // namespace uuro::client
 

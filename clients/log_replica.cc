@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/checkpoint_store.h"
+#include "clients/log_fetch.h"
 #include "ledger/fund/batch_applier.h"
 #include "ledger/fund/cached_state.h"
 #include "ledger/store/rocks_log_store.h"

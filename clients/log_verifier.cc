@@ -7,6 +7,7 @@
 #include "clients/checkpoint_store.h"
 #include "clients/log_replica.h"
 #include "clients/totals_diff.h"
+#include "clients/trusted_checkpoint.h"
 #include "ledger/fund/queries.h"
 #include "ledger/fund/state_keys.h"
 #include "ledger/fund/totals.h"

@@ -37,6 +37,25 @@ WitnessResponse Conflict(uint64_t size) {
   return r;
 }
 
+// The checkpoint last cosigned for `origin`, nullopt before the first.
+// INTERNAL (answered as 500) if it cannot be read or no longer verifies.
+absl::StatusOr<std::optional<Checkpoint>> LoadLast(
+    const CheckpointStore& store, const std::string& origin,
+    const std::vector<NoteVerifier>& trusted) {
+  absl::StatusOr<std::optional<std::string>> stored = store.Load(origin);
+  if (!stored.ok()) return absl::InternalError("cannot read the witness state");
+  if (!stored->has_value()) return std::nullopt;
+  absl::StatusOr<Note> last_note = OpenNote(**stored, trusted);
+  absl::StatusOr<Checkpoint> parsed =
+      last_note.ok() ? ParseCheckpoint(last_note->text)
+                     : absl::StatusOr<Checkpoint>(last_note.status());
+  if (!parsed.ok()) {
+    return absl::InternalError(
+        "the stored checkpoint of this log no longer verifies with its key");
+  }
+  return std::optional<Checkpoint>(*parsed);
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Witness>> Witness::Open(
@@ -109,21 +128,10 @@ WitnessResponse Witness::AddCheckpoint(std::string_view body) {
   }
 
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<std::optional<std::string>> stored = store_.Load(origin);
-  if (!stored.ok()) return Answer(500, "cannot read the witness state");
-  std::optional<Checkpoint> last;
-  if (stored->has_value()) {
-    absl::StatusOr<Note> last_note = OpenNote(**stored, trusted);
-    absl::StatusOr<Checkpoint> parsed =
-        last_note.ok() ? ParseCheckpoint(last_note->text)
-                       : absl::StatusOr<Checkpoint>(last_note.status());
-    if (!parsed.ok()) {
-      return Answer(500,
-                    "the stored checkpoint of this log no longer "
-                    "verifies with its key");
-    }
-    last = *parsed;
-  }
+  absl::StatusOr<std::optional<Checkpoint>> loaded =
+      LoadLast(store_, origin, trusted);
+  if (!loaded.ok()) return Answer(500, loaded.status());
+  const std::optional<Checkpoint>& last = *loaded;
   uint64_t last_size = last ? last->size : 0;
   if (request->old_size != last_size) return Conflict(last_size);
   if (last && cp->size == last->size) {

@@ -15,6 +15,7 @@
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/keys.h"
 #include "ledger/tlog/note.h"
+#include "ledger/tlog/read_text.h"
 #include "ledger/tlog/status_macros.h"
 #include "ledger/tlog/wall_clock.h"
 #include "services/admin_socket.h"
@@ -23,14 +24,6 @@ namespace uuro::server {
 namespace {
 
 namespace fs = std::filesystem;
-
-absl::StatusOr<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Writes `text` to `path` and syncs it.
 absl::Status WriteSynced(const std::string& path, const std::string& text) {

@@ -11,6 +11,7 @@
 #include "ledger/fund/state_view.h"
 #include "ledger/store/rocks_log_store.h"
 #include "ledger/tlog/merkle.h"
+#include "ledger/tlog/read_text.h"
 #include "ledger/tlog/status_macros.h"
 
 namespace uuro::server {
@@ -18,12 +19,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-absl::StatusOr<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return std::string(absl::StripTrailingAsciiWhitespace(text.str()));
+// A file's text without the newline an editor leaves at its end.
+absl::StatusOr<std::string> ReadTrimmed(const std::string& path) {
+  UURO_ASSIGN_OR_RETURN(std::string text, ReadText(path));
+  return std::string(absl::StripTrailingAsciiWhitespace(text));
 }
 
 // Stores `note` as the checkpoint of a store that already has its tree.
@@ -91,7 +90,7 @@ absl::Status SyncToCheckpoint(client::TileLogReader& reader, LogStore& store,
 
 absl::StatusOr<std::string> VerifierKeyText(const std::string& text_or_file) {
   if (ParseVerifierKey(text_or_file).ok()) return text_or_file;
-  UURO_ASSIGN_OR_RETURN(std::string text, ReadText(text_or_file));
+  UURO_ASSIGN_OR_RETURN(std::string text, ReadTrimmed(text_or_file));
   UURO_RETURN_IF_ERROR(ParseVerifierKey(text).status());
   return text;
 }
@@ -108,7 +107,7 @@ absl::StatusOr<LedgerFolderInfo> RebuildLedger(const RebuildOptions& options,
   }
   UURO_ASSIGN_OR_RETURN(NoteVerifier log_key, ParseVerifierKey(options.vkey));
   if (fs::exists(dir.log_vkey(), ec)) {
-    UURO_ASSIGN_OR_RETURN(std::string held, ReadText(dir.log_vkey()));
+    UURO_ASSIGN_OR_RETURN(std::string held, ReadTrimmed(dir.log_vkey()));
     if (held != options.vkey) {
       return absl::FailedPreconditionError(
           absl::StrCat(dir.root, " holds another log (", dir.log_vkey(),

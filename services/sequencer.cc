@@ -102,6 +102,33 @@ uint64_t Sequencer::NextTime() {
   return last_time_ms_;
 }
 
+absl::Status Sequencer::CommitSigned(
+    const AppendBatch& batch,
+    std::shared_ptr<const SignedCheckpoint>& signed_checkpoint) {
+  return store_.Append(
+      batch,
+      [&](uint64_t size, const Hash& root) -> absl::StatusOr<std::string> {
+        UURO_ASSIGN_OR_RETURN(
+            std::string note,
+            SignCheckpoint({origin_, size, root, {}}, signer_));
+        signed_checkpoint = std::make_shared<const SignedCheckpoint>(
+            SignedCheckpoint{note, size, root});
+        return note;
+      });
+}
+
+void Sequencer::Publish(const AppendBatch& batch,
+                        std::shared_ptr<const SignedCheckpoint> checkpoint) {
+  committed_.Committed(batch.state);
+  CommitListener listener;
+  {
+    absl::MutexLock lock(&mu_);
+    checkpoint_ = checkpoint;
+    listener = listener_;
+  }
+  if (listener) listener(*checkpoint);
+}
+
 void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
   using Clock = std::chrono::steady_clock;
   const Clock::time_point began = Clock::now();
@@ -121,16 +148,7 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
   if (applier.next_index() > first_new) {
     append_began = Clock::now();
     appended = applier.TakeBatch();
-    commit = store_.Append(
-        appended,
-        [&](uint64_t size, const Hash& root) -> absl::StatusOr<std::string> {
-          UURO_ASSIGN_OR_RETURN(
-              std::string note,
-              SignCheckpoint({origin_, size, root, {}}, signer_));
-          signed_checkpoint = std::make_shared<const SignedCheckpoint>(
-              SignedCheckpoint{note, size, root});
-          return note;
-        });
+    commit = CommitSigned(appended, signed_checkpoint);
   }
   if (!commit.ok()) {
     // Nothing of this batch is durable. Every answer but a duplicate of an
@@ -151,16 +169,7 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
         std::chrono::duration<double>(end - began).count(),
         std::chrono::duration<double>(end - append_began).count());
   }
-  if (commit.ok() && signed_checkpoint) {
-    committed_.Committed(appended.state);
-    CommitListener listener;
-    {
-      absl::MutexLock lock(&mu_);
-      checkpoint_ = signed_checkpoint;
-      listener = listener_;
-    }
-    if (listener) listener(*signed_checkpoint);
-  }
+  if (commit.ok() && signed_checkpoint) Publish(appended, signed_checkpoint);
   for (size_t i = 0; i < batch.size(); ++i) {
     batch[i].done.set_value(std::move(results[i]));
   }

@@ -77,6 +77,15 @@ class Sequencer {
 
   void Run();
   void ProcessBatch(std::deque<Pending>& batch);
+  // Appends `batch` under a checkpoint signed over it, which
+  // `signed_checkpoint` receives.
+  absl::Status CommitSigned(
+      const AppendBatch& batch,
+      std::shared_ptr<const SignedCheckpoint>& signed_checkpoint);
+  // After a commit: the state cache moves on, then readers and the listener
+  // see the new checkpoint.
+  void Publish(const AppendBatch& batch,
+               std::shared_ptr<const SignedCheckpoint> checkpoint);
   uint64_t NextTime();
 
   LogStore& store_;

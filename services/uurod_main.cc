@@ -204,23 +204,7 @@ int RunServe(const ServeFlags& flags) {
   return 0;
 }
 
-}  // namespace
-}  // namespace uuro::server
-
-int main(int argc, char** argv) {
-  using namespace uuro::server;
-  auto logger = spdlog::stderr_logger_mt("uurod");
-  spdlog::set_default_logger(logger);
-  spdlog::set_pattern("ts=%Y-%m-%dT%H:%M:%S.%eZ level=%l %v",
-                      spdlog::pattern_time_type::utc);
-
-  CLI::App app{
-      "uurod: the Uuro ledger server, a signed, append-only log of a "
-      "municipal innovation micro-fund."};
-  app.set_version_flag("--version", std::string("uurod 0.1.0"));
-  app.require_subcommand(1);
-
-  InitFlags init;
+CLI::App* AddInitCommand(CLI::App& app, InitFlags& init) {
   CLI::App* init_cmd = app.add_subcommand(
       "init", "Create a new ledger: log key, genesis entry, log.vkey.");
   init_cmd->add_option("--data", init.data, "data folder")
@@ -246,7 +230,10 @@ int main(int argc, char** argv) {
       "fund.example-town.fi/2027 --steward-key $(uuro key show --key "
       "steward.key)");
 
-  ServeFlags serve;
+  return init_cmd;
+}
+
+CLI::App* AddServeCommand(CLI::App& app, ServeFlags& serve) {
   CLI::App* serve_cmd =
       app.add_subcommand("serve", "Serve the ledger over gRPC.");
   serve_cmd->add_option("--data", serve.data, "data folder")
@@ -286,6 +273,29 @@ int main(int argc, char** argv) {
       "Example:\n  uurod serve --data /var/lib/uuro "
       "--grpc-listen 127.0.0.1:50051");
 
+  return serve_cmd;
+}
+
+}  // namespace
+}  // namespace uuro::server
+
+int main(int argc, char** argv) {
+  using namespace uuro::server;
+  auto logger = spdlog::stderr_logger_mt("uurod");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("ts=%Y-%m-%dT%H:%M:%S.%eZ level=%l %v",
+                      spdlog::pattern_time_type::utc);
+
+  CLI::App app{
+      "uurod: the Uuro ledger server, a signed, append-only log of a "
+      "municipal innovation micro-fund."};
+  app.set_version_flag("--version", std::string("uurod 0.1.0"));
+  app.require_subcommand(1);
+
+  InitFlags init;
+  CLI::App* init_cmd = AddInitCommand(app, init);
+  ServeFlags serve;
+  CLI::App* serve_cmd = AddServeCommand(app, serve);
   ConfigFile serve_config(*serve_cmd);
   OpsCommands ops(app);
 

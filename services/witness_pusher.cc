@@ -175,20 +175,45 @@ void WitnessPusher::Round(const SignedCheckpoint& cp) {
       SignedCheckpoint{*note, cp.size, cp.root}));
 }
 
+std::string WitnessPusher::Failed(Peer& peer, const SignedCheckpoint& cp,
+                                  const std::string& why, bool loud) {
+  if (loud) {
+    spdlog::error("event=witness_refused witness={} size={} reason=\"{}\"",
+                  peer.url, cp.size, why);
+  } else if (!peer.failing) {
+    spdlog::warn("event=witness_unavailable witness={} reason=\"{}\"", peer.url,
+                 why);
+  }
+  peer.failing = true;
+  peer.backoff =
+      std::min(kMaxBackoff, std::max(kFirstBackoff, peer.backoff * 2));
+  peer.next_try = Clock::now() + peer.backoff;
+  return std::string();
+}
+
+absl::StatusOr<std::string> WitnessPusher::CouncilLines(
+    const SignedCheckpoint& cp, const std::string& answer) const {
+  absl::StatusOr<std::string> candidate = AddSignatureLines(cp.note, answer);
+  absl::StatusOr<Note> opened = candidate.ok()
+                                    ? OpenNote(*candidate, {node_.verifier()})
+                                    : absl::StatusOr<Note>(candidate.status());
+  if (!opened.ok()) {
+    return absl::InvalidArgumentError("the answer is not signature lines");
+  }
+  std::vector<Cosignature> valid =
+      VerifyCosignatures(opened->text, opened->unverified, council_);
+  if (valid.empty()) {
+    return absl::InvalidArgumentError(
+        "no cosignature by a council key in the answer");
+  }
+  std::string lines;
+  for (const Cosignature& c : valid) lines += LineOf(c.line);
+  return lines;
+}
+
 std::string WitnessPusher::Push(Peer& peer, const SignedCheckpoint& cp) {
   auto fail = [&](const std::string& why, bool loud) {
-    if (loud) {
-      spdlog::error("event=witness_refused witness={} size={} reason=\"{}\"",
-                    peer.url, cp.size, why);
-    } else if (!peer.failing) {
-      spdlog::warn("event=witness_unavailable witness={} reason=\"{}\"",
-                   peer.url, why);
-    }
-    peer.failing = true;
-    peer.backoff =
-        std::min(kMaxBackoff, std::max(kFirstBackoff, peer.backoff * 2));
-    peer.next_try = Clock::now() + peer.backoff;
-    return std::string();
+    return Failed(peer, cp, why, loud);
   };
   // Two tries: the first may only teach us the size the witness holds.
   for (int attempt = 0; attempt < 2; ++attempt) {
@@ -225,26 +250,15 @@ std::string WitnessPusher::Push(Peer& peer, const SignedCheckpoint& cp) {
       return fail(absl::StrCat("HTTP ", res->status, ": ", res->body),
                   res->status != 503 && res->status != 502);
     }
-    absl::StatusOr<std::string> candidate =
-        AddSignatureLines(cp.note, res->body);
-    absl::StatusOr<Note> opened =
-        candidate.ok() ? OpenNote(*candidate, {node_.verifier()})
-                       : absl::StatusOr<Note>(candidate.status());
-    if (!opened.ok()) return fail("the answer is not signature lines", true);
-    std::vector<Cosignature> valid =
-        VerifyCosignatures(opened->text, opened->unverified, council_);
-    if (valid.empty()) {
-      return fail("no cosignature by a council key in the answer", true);
-    }
+    absl::StatusOr<std::string> lines = CouncilLines(cp, res->body);
+    if (!lines.ok()) return fail(std::string(lines.status().message()), true);
     peer.size = cp.size;
     if (peer.failing) {
       spdlog::info("event=witness_available witness={}", peer.url);
     }
     peer.failing = false;
     peer.backoff = std::chrono::milliseconds(0);
-    std::string lines;
-    for (const Cosignature& c : valid) lines += LineOf(c.line);
-    return lines;
+    return *std::move(lines);
   }
   return fail("the witness's size kept changing", false);
 }

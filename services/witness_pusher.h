@@ -52,6 +52,13 @@ class WitnessPusher {
   void Round(const SignedCheckpoint& cp);
   // The cosignature lines of `peer` on `cp` that verify, or none.
   std::string Push(Peer& peer, const SignedCheckpoint& cp);
+  // Logs why `peer` did not cosign `cp` (as an error if `loud`, else once as
+  // a warning) and backs off; returns no lines.
+  std::string Failed(Peer& peer, const SignedCheckpoint& cp,
+                     const std::string& why, bool loud);
+  // The lines of `answer` that are cosignatures of `cp` by council keys.
+  absl::StatusOr<std::string> CouncilLines(const SignedCheckpoint& cp,
+                                           const std::string& answer) const;
 
   LedgerNode& node_;
   std::vector<std::unique_ptr<Peer>> peers_;

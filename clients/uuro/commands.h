@@ -3,6 +3,7 @@
 #define CLIENTS_UURO_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <string>
 
 #include "clients/uuro/context.h"
@@ -27,6 +28,30 @@ absl::StatusOr<std::string> KeyArgument(const std::string& text);
 
 // "90s", "15m", "12h", "30d" -> milliseconds.
 absl::StatusOr<uint64_t> ParseDuration(const std::string& text);
+
+// What every verb shares, so each verb's function holds only its own work.
+
+// SubmitAndReport of `body`, or Fail with the reason it could not be made.
+int SubmitTx(Context& ctx, const absl::StatusOr<v1::TxBody>& body,
+             const std::string& done);
+
+// The exit code for a verb that ended with `status`: 0, or Fail's.
+int ExitCode(const Context& ctx, const absl::Status& status);
+
+// Sets the callback of `cmd` to run `verb` and keep its exit code.
+void OnRun(CLI::App* cmd, Context& ctx,
+           std::function<absl::Status(Context&)> verb);
+
+// The public key a verb is about: `other` (hex or a key file) if given,
+// else the public half of --key.
+absl::StatusOr<std::string> KeyOrOwn(Context& ctx, const std::string& other);
+
+// Reads a paged listing: calls `page` with "" and then with each next page
+// token it returns, until it returns "" or `enough()` holds.
+absl::Status ForEachPage(
+    const std::function<absl::StatusOr<std::string>(const std::string& token)>&
+        page,
+    const std::function<bool()>& enough);
 
 }  // namespace uuro::cli
 

@@ -6,7 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/checkpoint_store.h"
+#include "clients/log_fetch.h"
 #include "clients/log_verifier.h"
+#include "clients/trusted_checkpoint.h"
 #include "clients/uuro/commands.h"
 #include "clients/uuro/cosigned.h"
 #include "clients/uuro/receipt_file.h"
@@ -45,6 +47,40 @@ std::function<void(uint64_t, uint64_t)> Progress() {
   };
 }
 
+// The per-district and per-initiative tables of `t`, also added to `json`.
+std::string TotalsTables(Context& ctx, const v1::RoundTotals& t,
+                         nlohmann::json& json) {
+  Table districts(
+      {"DISTRICT", "RESIDENTS", "AWARDED", "WITHDRAWN", "RECEIVED"});
+  json["districts"] = nlohmann::json::array();
+  for (const auto& d : t.districts()) {
+    districts.Add({d.district(), std::to_string(d.totals().residents()),
+                   ctx.Amount(d.totals().awarded()),
+                   ctx.Amount(d.totals().withdrawn()),
+                   ctx.Amount(d.totals().received())});
+    json["districts"].push_back({{"district", d.district()},
+                                 {"residents", d.totals().residents()},
+                                 {"awarded", d.totals().awarded()},
+                                 {"withdrawn", d.totals().withdrawn()},
+                                 {"received", d.totals().received()}});
+  }
+  Table initiatives({"INITIATIVE", "DISTRICT", "AWARDED", "WITHDRAWN", "NET"});
+  json["initiatives"] = nlohmann::json::array();
+  for (const auto& i : t.initiatives()) {
+    uint64_t net = i.totals().awarded() - i.totals().withdrawn();
+    initiatives.Add({std::to_string(i.initiative_id()), i.district(),
+                     ctx.Amount(i.totals().awarded()),
+                     ctx.Amount(i.totals().withdrawn()), ctx.Amount(net)});
+    json["initiatives"].push_back({{"initiative", i.initiative_id()},
+                                   {"district", i.district()},
+                                   {"awarded", i.totals().awarded()},
+                                   {"withdrawn", i.totals().withdrawn()}});
+  }
+  return districts.Render() + "\n" +
+         (initiatives.size() ? initiatives.Render()
+                             : "no awards in this round\n");
+}
+
 int ShowTotals(Context& ctx, uint64_t round_id) {
   grpc::ClientContext context;
   v1::GetRoundTotalsRequest request;
@@ -74,36 +110,7 @@ int ShowTotals(Context& ctx, uint64_t round_id) {
       "\n  redemptions: ", ctx.Amount(t.redemptions().settled()), " settled, ",
       ctx.Amount(t.redemptions().pending()), " pending, ",
       ctx.Amount(t.redemptions().rejected()), " rejected (fund-wide)\n\n");
-  Table districts(
-      {"DISTRICT", "RESIDENTS", "AWARDED", "WITHDRAWN", "RECEIVED"});
-  json["districts"] = nlohmann::json::array();
-  for (const auto& d : t.districts()) {
-    districts.Add({d.district(), std::to_string(d.totals().residents()),
-                   ctx.Amount(d.totals().awarded()),
-                   ctx.Amount(d.totals().withdrawn()),
-                   ctx.Amount(d.totals().received())});
-    json["districts"].push_back({{"district", d.district()},
-                                 {"residents", d.totals().residents()},
-                                 {"awarded", d.totals().awarded()},
-                                 {"withdrawn", d.totals().withdrawn()},
-                                 {"received", d.totals().received()}});
-  }
-  Table initiatives({"INITIATIVE", "DISTRICT", "AWARDED", "WITHDRAWN", "NET"});
-  json["initiatives"] = nlohmann::json::array();
-  for (const auto& i : t.initiatives()) {
-    uint64_t net = i.totals().awarded() - i.totals().withdrawn();
-    initiatives.Add({std::to_string(i.initiative_id()), i.district(),
-                     ctx.Amount(i.totals().awarded()),
-                     ctx.Amount(i.totals().withdrawn()), ctx.Amount(net)});
-    json["initiatives"].push_back({{"initiative", i.initiative_id()},
-                                   {"district", i.district()},
-                                   {"awarded", i.totals().awarded()},
-                                   {"withdrawn", i.totals().withdrawn()}});
-  }
-  Print(ctx, json,
-        text + districts.Render() + "\n" +
-            (initiatives.size() ? initiatives.Render()
-                                : "no awards in this round\n"));
+  Print(ctx, json, text + TotalsTables(ctx, t, json));
   return 0;
 }
 
@@ -259,19 +266,17 @@ int VerifyReceiptFile(Context& ctx, const std::string& path, bool offline,
   return 0;
 }
 
-}  // namespace
-
-void AddAuditCommands(CLI::App& app, Context& ctx) {
-  CLI::App* audit = app.add_subcommand("audit", "Totals and verification.");
-  audit->require_subcommand(1);
+void AddTotalsVerb(CLI::App& audit, Context& ctx) {
   auto round = std::make_shared<uint64_t>(0);
-  CLI::App* totals = audit->add_subcommand(
+  CLI::App* totals = audit.add_subcommand(
       "totals", "A round's totals, per district and per initiative.");
   totals->add_option("--round", *round, "round id (default: the latest)");
   totals->footer("Example:\n  uuro audit totals --round 12");
   totals->callback([&ctx, round] { ctx.exit_code = ShowTotals(ctx, *round); });
+}
 
-  CLI::App* verify = audit->add_subcommand(
+void AddVerifyVerb(CLI::App& audit, Context& ctx) {
+  CLI::App* verify = audit.add_subcommand(
       "verify",
       "Check the whole log independently: signatures, rules, tree, totals.");
   verify->footer(
@@ -293,7 +298,9 @@ void AddAuditCommands(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   verify->callback(
       [&ctx, required] { ctx.exit_code = Verify(ctx, *required); });
+}
 
+void AddReceiptVerbs(CLI::App& app, Context& ctx) {
   CLI::App* receipt = app.add_subcommand("receipt", "Check saved receipts.");
   receipt->require_subcommand(1);
   struct ReceiptArgs {
@@ -320,75 +327,82 @@ void AddAuditCommands(CLI::App& app, Context& ctx) {
   check->callback([&ctx, r] {
     ctx.exit_code = VerifyReceiptFile(ctx, r->file, r->offline, r->required);
   });
+}
+
+absl::Status ShowFund(Context& ctx) {
+  UURO_ASSIGN_OR_RETURN(v1::FundRecord f, ctx.Client().Fund());
+  nlohmann::json json = {{"origin", f.origin()},
+                         {"fund_name", f.fund_name()},
+                         {"currency", f.currency_name()},
+                         {"active_residents", f.active_residents()},
+                         {"initiatives", f.initiatives()},
+                         {"rounds", f.rounds()},
+                         {"open_round", f.open_round()},
+                         {"entries", f.entries()},
+                         {"log_key", f.log_verifier_key()}};
+  Print(
+      ctx, json,
+      absl::StrCat(
+          f.fund_name(), " (", f.origin(), ")\n  currency:    ",
+          f.currency_name(), "\n  residents:   ", f.active_residents(),
+          "\n  initiatives: ", f.initiatives(), "\n  rounds:      ", f.rounds(),
+          f.open_round() ? absl::StrCat(" (round ", f.open_round(), " is open)")
+                         : "",
+          "\n  log entries: ", f.entries(),
+          "\n  log key:     ", f.log_verifier_key(), "\n"));
+  return absl::OkStatus();
+}
+
+absl::Status ShowRedemption(Context& ctx, uint64_t id) {
+  grpc::ClientContext context;
+  v1::GetRedemptionRequest request;
+  request.set_id(id);
+  v1::RedemptionRecord r;
+  UURO_RETURN_IF_ERROR(client::FromGrpc(
+      ctx.Client().ledger().GetRedemption(&context, request, &r)));
+  std::string state =
+      r.status() == v1::REDEMPTION_PENDING ? "pending"
+      : r.status() == v1::REDEMPTION_SETTLED
+          ? (r.settled_by_rule() ? "settled by rule" : "settled")
+          : "rejected";
+  nlohmann::json json = {{"id", r.id()},
+                         {"initiative", r.initiative_id()},
+                         {"amount", r.amount()},
+                         {"purpose", r.purpose()},
+                         {"status", state},
+                         {"payment_reference", r.payment_reference()},
+                         {"reject_reason", r.reject_reason()}};
+  Print(ctx, json,
+        absl::StrCat(
+            "redemption ", r.id(), ": ", ctx.Amount(r.amount()),
+            " for initiative ", r.initiative_id(), ", ", state,
+            r.payment_reference().empty()
+                ? ""
+                : " (payment " + r.payment_reference() + ")",
+            r.reject_reason().empty() ? "" : " (" + r.reject_reason() + ")",
+            "\n  purpose: ", r.purpose(), "\n"));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void AddAuditCommands(CLI::App& app, Context& ctx) {
+  CLI::App* audit = app.add_subcommand("audit", "Totals and verification.");
+  audit->require_subcommand(1);
+  AddTotalsVerb(*audit, ctx);
+  AddVerifyVerb(*audit, ctx);
+  AddReceiptVerbs(app, ctx);
 
   CLI::App* fund = app.add_subcommand("fund", "The fund: names, keys, totals.");
   fund->footer("Example:\n  uuro fund");
-  fund->callback([&ctx] {
-    auto f = ctx.Client().Fund();
-    if (!f.ok()) {
-      ctx.exit_code = Fail(ctx, f.status());
-      return;
-    }
-    nlohmann::json json = {{"origin", f->origin()},
-                           {"fund_name", f->fund_name()},
-                           {"currency", f->currency_name()},
-                           {"active_residents", f->active_residents()},
-                           {"initiatives", f->initiatives()},
-                           {"rounds", f->rounds()},
-                           {"open_round", f->open_round()},
-                           {"entries", f->entries()},
-                           {"log_key", f->log_verifier_key()}};
-    Print(ctx, json,
-          absl::StrCat(
-              f->fund_name(), " (", f->origin(), ")\n  currency:    ",
-              f->currency_name(), "\n  residents:   ", f->active_residents(),
-              "\n  initiatives: ", f->initiatives(),
-              "\n  rounds:      ", f->rounds(),
-              f->open_round()
-                  ? absl::StrCat(" (round ", f->open_round(), " is open)")
-                  : "",
-              "\n  log entries: ", f->entries(),
-              "\n  log key:     ", f->log_verifier_key(), "\n"));
-  });
+  OnRun(fund, ctx, ShowFund);
 
   auto id = std::make_shared<uint64_t>(0);
   CLI::App* redemption =
       app.add_subcommand("redemption", "Show a redemption request.");
   redemption->add_option("id", *id, "request id")->required();
   redemption->footer("Example:\n  uuro redemption 812");
-  redemption->callback([&ctx, id] {
-    grpc::ClientContext context;
-    v1::GetRedemptionRequest request;
-    request.set_id(*id);
-    v1::RedemptionRecord r;
-    absl::Status status = client::FromGrpc(
-        ctx.Client().ledger().GetRedemption(&context, request, &r));
-    if (!status.ok()) {
-      ctx.exit_code = Fail(ctx, status);
-      return;
-    }
-    std::string state =
-        r.status() == v1::REDEMPTION_PENDING ? "pending"
-        : r.status() == v1::REDEMPTION_SETTLED
-            ? (r.settled_by_rule() ? "settled by rule" : "settled")
-            : "rejected";
-    nlohmann::json json = {{"id", r.id()},
-                           {"initiative", r.initiative_id()},
-                           {"amount", r.amount()},
-                           {"purpose", r.purpose()},
-                           {"status", state},
-                           {"payment_reference", r.payment_reference()},
-                           {"reject_reason", r.reject_reason()}};
-    Print(ctx, json,
-          absl::StrCat(
-              "redemption ", r.id(), ": ", ctx.Amount(r.amount()),
-              " for initiative ", r.initiative_id(), ", ", state,
-              r.payment_reference().empty()
-                  ? ""
-                  : " (payment " + r.payment_reference() + ")",
-              r.reject_reason().empty() ? "" : " (" + r.reject_reason() + ")",
-              "\n  purpose: ", r.purpose(), "\n"));
-  });
+  OnRun(redemption, ctx, [id](Context& c) { return ShowRedemption(c, *id); });
 }
 
 }  // namespace uuro::cli

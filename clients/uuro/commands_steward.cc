@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "clients/uuro/commands.h"
 #include "clients/uuro/table.h"
+#include "ledger/tlog/status_macros.h"
 #include "ledger/tlog/wall_clock.h"
 
 namespace uuro::cli {
@@ -30,17 +31,33 @@ void AddIdTextVerb(
   });
 }
 
-void AddRoundCommands(CLI::App& app, Context& ctx) {
-  CLI::App* round = app.add_subcommand("round", "Open, close and show rounds.");
-  round->require_subcommand(1);
+struct OpenArgs {
+  uint64_t allowance = 0, cents = 0, threshold = 0;
+  std::string opens_in = "0s", closes_in;
+  uint32_t max_share = 100;
+};
 
-  struct OpenArgs {
-    uint64_t allowance = 0, cents = 0, threshold = 0;
-    std::string opens_in = "0s", closes_in;
-    uint32_t max_share = 100;
-  };
+absl::StatusOr<v1::TxBody> OpenRoundTx(const OpenArgs& o) {
+  auto opens = ParseDuration(o.opens_in);
+  auto closes = ParseDuration(o.closes_in);
+  if (!opens.ok() || !closes.ok()) {
+    return opens.ok() ? closes.status() : opens.status();
+  }
+  uint64_t now = WallClockMs();
+  v1::TxBody body;
+  v1::OpenRound* r = body.mutable_open_round();
+  r->set_allowance(o.allowance);
+  r->set_credit_value_cents(o.cents);
+  r->set_opens_at_ms(now + *opens);
+  r->set_closes_at_ms(now + *opens + *closes);
+  r->set_max_share_percent(o.max_share);
+  r->set_trust_threshold(o.threshold);
+  return body;
+}
+
+void AddRoundOpenVerb(CLI::App& round, Context& ctx) {
   auto o = std::make_shared<OpenArgs>();
-  CLI::App* open = round->add_subcommand(
+  CLI::App* open = round.add_subcommand(
       "open", "Open a round; its rules are logged and never change.");
   open->add_option("--allowance", o->allowance, "credits per resident")
       ->required();
@@ -64,100 +81,94 @@ void AddRoundCommands(CLI::App& app, Context& ctx) {
       "--credit-value-cents 50 --closes-in 30d --max-share 40 "
       "--trust-threshold 50");
   open->callback([&ctx, o] {
-    auto opens = ParseDuration(o->opens_in);
-    auto closes = ParseDuration(o->closes_in);
-    if (!opens.ok() || !closes.ok()) {
-      ctx.exit_code = Fail(ctx, opens.ok() ? closes.status() : opens.status());
-      return;
-    }
-    uint64_t now = WallClockMs();
-    v1::TxBody body;
-    v1::OpenRound* r = body.mutable_open_round();
-    r->set_allowance(o->allowance);
-    r->set_credit_value_cents(o->cents);
-    r->set_opens_at_ms(now + *opens);
-    r->set_closes_at_ms(now + *opens + *closes);
-    r->set_max_share_percent(o->max_share);
-    r->set_trust_threshold(o->threshold);
-    ctx.exit_code = SubmitAndReport(
-        ctx, body,
+    ctx.exit_code = SubmitTx(
+        ctx, OpenRoundTx(*o),
         absl::StrCat("opened a round: ", ctx.Amount(o->allowance),
                      " per resident; its id is the entry number below"));
   });
+}
 
+// Closes round `id`, or the open round if `id` is 0.
+absl::StatusOr<v1::TxBody> CloseRoundTx(Context& ctx, uint64_t id) {
+  if (id == 0) {
+    auto fund = ctx.Client().Fund();
+    if (!fund.ok()) return fund.status();
+    id = fund->open_round();
+    if (id == 0) return absl::FailedPreconditionError("no round is open");
+  }
+  v1::TxBody body;
+  body.mutable_close_round()->set_round_id(id);
+  return body;
+}
+
+void AddRoundCloseVerb(CLI::App& round, Context& ctx) {
   auto close_id = std::make_shared<uint64_t>(0);
-  CLI::App* close = round->add_subcommand(
+  CLI::App* close = round.add_subcommand(
       "close", "Close a round once its closing time has come.");
   close->add_option("id", *close_id, "round id (default: the open one)");
   close->footer("Example:\n  uuro --key steward.key round close");
   close->callback([&ctx, close_id] {
-    uint64_t id = *close_id;
-    if (id == 0) {
-      auto fund = ctx.Client().Fund();
-      if (!fund.ok()) {
-        ctx.exit_code = Fail(ctx, fund.status());
-        return;
-      }
-      id = fund->open_round();
-      if (id == 0) {
-        ctx.exit_code =
-            Fail(ctx, absl::FailedPreconditionError("no round is open"));
-        return;
-      }
-    }
-    v1::TxBody body;
-    body.mutable_close_round()->set_round_id(id);
+    auto body = CloseRoundTx(ctx, *close_id);
     ctx.exit_code =
-        SubmitAndReport(ctx, body, absl::StrCat("closed round ", id));
+        SubmitTx(ctx, body,
+                 absl::StrCat("closed round ",
+                              body.ok() ? body->close_round().round_id() : 0));
   });
+}
 
+std::string RoundText(Context& ctx, const v1::RoundRecord& r) {
+  const auto& rules = r.rules();
+  return absl::StrCat(
+      "round ", r.id(), r.closed() ? " (closed)" : " (open)",
+      "\n  allowance:       ", ctx.Amount(rules.allowance()),
+      " per resident, 1 credit = ", rules.credit_value_cents(),
+      " cents\n  max share:       ", rules.max_share_percent(),
+      "% per initiative\n  trust threshold: ",
+      ctx.Amount(rules.trust_threshold()),
+      "\n  residents:       ", r.residents(),
+      "\n  awarded:         ", ctx.Amount(r.awarded()), " (withdrawn ",
+      ctx.Amount(r.withdrawn()), ")\n",
+      r.closed() ? "  lapsed:          " + ctx.Amount(r.lapsed()) + "\n" : "");
+}
+
+absl::Status ShowRound(Context& ctx, uint64_t id) {
+  grpc::ClientContext context;
+  v1::GetRoundRequest request;
+  request.set_id(id);
+  v1::RoundRecord r;
+  UURO_RETURN_IF_ERROR(
+      client::FromGrpc(ctx.Client().ledger().GetRound(&context, request, &r)));
+  const auto& rules = r.rules();
+  nlohmann::json json = {{"id", r.id()},
+                         {"closed", r.closed()},
+                         {"allowance", rules.allowance()},
+                         {"credit_value_cents", rules.credit_value_cents()},
+                         {"opens_at_ms", rules.opens_at_ms()},
+                         {"closes_at_ms", rules.closes_at_ms()},
+                         {"max_share_percent", rules.max_share_percent()},
+                         {"trust_threshold", rules.trust_threshold()},
+                         {"residents", r.residents()},
+                         {"awarded", r.awarded()},
+                         {"withdrawn", r.withdrawn()},
+                         {"lapsed", r.lapsed()}};
+  Print(ctx, json, RoundText(ctx, r));
+  return absl::OkStatus();
+}
+
+void AddRoundCommands(CLI::App& app, Context& ctx) {
+  CLI::App* round = app.add_subcommand("round", "Open, close and show rounds.");
+  round->require_subcommand(1);
+  AddRoundOpenVerb(*round, ctx);
+  AddRoundCloseVerb(*round, ctx);
   auto show_id = std::make_shared<uint64_t>(0);
   CLI::App* show =
       round->add_subcommand("show", "Show a round's rules and totals.");
   show->add_option("id", *show_id, "round id (default: the latest)");
   show->footer("Example:\n  uuro round show");
-  show->callback([&ctx, show_id] {
-    grpc::ClientContext context;
-    v1::GetRoundRequest request;
-    request.set_id(*show_id);
-    v1::RoundRecord r;
-    absl::Status status =
-        client::FromGrpc(ctx.Client().ledger().GetRound(&context, request, &r));
-    if (!status.ok()) {
-      ctx.exit_code = Fail(ctx, status);
-      return;
-    }
-    const auto& rules = r.rules();
-    nlohmann::json json = {{"id", r.id()},
-                           {"closed", r.closed()},
-                           {"allowance", rules.allowance()},
-                           {"credit_value_cents", rules.credit_value_cents()},
-                           {"opens_at_ms", rules.opens_at_ms()},
-                           {"closes_at_ms", rules.closes_at_ms()},
-                           {"max_share_percent", rules.max_share_percent()},
-                           {"trust_threshold", rules.trust_threshold()},
-                           {"residents", r.residents()},
-                           {"awarded", r.awarded()},
-                           {"withdrawn", r.withdrawn()},
-                           {"lapsed", r.lapsed()}};
-    Print(ctx, json,
-          absl::StrCat(
-              "round ", r.id(), r.closed() ? " (closed)" : " (open)",
-              "\n  allowance:       ", ctx.Amount(rules.allowance()),
-              " per resident, 1 credit = ", rules.credit_value_cents(),
-              " cents\n  max share:       ", rules.max_share_percent(),
-              "% per initiative\n  trust threshold: ",
-              ctx.Amount(rules.trust_threshold()), "\n  residents:       ",
-              r.residents(), "\n  awarded:         ", ctx.Amount(r.awarded()),
-              " (withdrawn ", ctx.Amount(r.withdrawn()), ")\n",
-              r.closed() ? "  lapsed:          " + ctx.Amount(r.lapsed()) + "\n"
-                         : ""));
-  });
+  OnRun(show, ctx, [show_id](Context& c) { return ShowRound(c, *show_id); });
 }
 
-}  // namespace
-
-void AddStewardCommands(CLI::App& app, Context& ctx) {
+void AddEnrollVerb(CLI::App& app, Context& ctx) {
   struct EnrollArgs {
     std::string key, district;
   };
@@ -170,20 +181,34 @@ void AddStewardCommands(CLI::App& app, Context& ctx) {
       "Example:\n  uuro --key steward.key enroll 3f9a...e1 --district harbour");
   enroll->callback([&ctx, e] {
     auto key = KeyArgument(e->key);
-    if (!key.ok()) {
-      ctx.exit_code = Fail(ctx, key.status());
-      return;
-    }
     v1::TxBody body;
-    body.mutable_enroll_resident()->set_key(*key);
-    body.mutable_enroll_resident()->set_district(e->district);
-    ctx.exit_code = SubmitAndReport(
-        ctx, body, absl::StrCat("enrolled a resident in ", e->district));
+    if (key.ok()) {
+      body.mutable_enroll_resident()->set_key(*key);
+      body.mutable_enroll_resident()->set_district(e->district);
+    }
+    ctx.exit_code = SubmitTx(
+        ctx, key.ok() ? absl::StatusOr<v1::TxBody>(body) : key.status(),
+        absl::StrCat("enrolled a resident in ", e->district));
   });
+}
 
-  struct RevokeArgs {
-    std::string key, reason, replacement;
-  };
+struct RevokeArgs {
+  std::string key, reason, replacement;
+};
+
+absl::StatusOr<v1::TxBody> RevokeTx(const RevokeArgs& r) {
+  v1::TxBody body;
+  v1::RevokeResident* revoke = body.mutable_revoke_resident();
+  UURO_ASSIGN_OR_RETURN(*revoke->mutable_key(), KeyArgument(r.key));
+  revoke->set_reason(r.reason);
+  if (!r.replacement.empty()) {
+    UURO_ASSIGN_OR_RETURN(*revoke->mutable_replacement_key(),
+                          KeyArgument(r.replacement));
+  }
+  return body;
+}
+
+void AddRevokeVerb(CLI::App& app, Context& ctx) {
   auto r = std::make_shared<RevokeArgs>();
   CLI::App* revoke = app.add_subcommand(
       "revoke",
@@ -196,25 +221,15 @@ void AddStewardCommands(CLI::App& app, Context& ctx) {
       "Example:\n  uuro --key steward.key revoke 3f9a...e1 --reason \"lost "
       "phone\" --replacement 77c0...2b");
   revoke->callback([&ctx, r] {
-    auto key = KeyArgument(r->key);
-    if (!key.ok()) {
-      ctx.exit_code = Fail(ctx, key.status());
-      return;
-    }
-    v1::TxBody body;
-    body.mutable_revoke_resident()->set_key(*key);
-    body.mutable_revoke_resident()->set_reason(r->reason);
-    if (!r->replacement.empty()) {
-      auto replacement = KeyArgument(r->replacement);
-      if (!replacement.ok()) {
-        ctx.exit_code = Fail(ctx, replacement.status());
-        return;
-      }
-      body.mutable_revoke_resident()->set_replacement_key(*replacement);
-    }
-    ctx.exit_code = SubmitAndReport(ctx, body, "revoked the key");
+    ctx.exit_code = SubmitTx(ctx, RevokeTx(*r), "revoked the key");
   });
+}
 
+}  // namespace
+
+void AddStewardCommands(CLI::App& app, Context& ctx) {
+  AddEnrollVerb(app, ctx);
+  AddRevokeVerb(app, ctx);
   AddRoundCommands(app, ctx);
 
   AddIdTextVerb(

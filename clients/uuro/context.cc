@@ -7,20 +7,13 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/tlog/read_text.h"
 #include "ledger/tlog/status_macros.h"
 
 namespace uuro::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-absl::StatusOr<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string Trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();

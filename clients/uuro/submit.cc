@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/checkpoint_store.h"
+#include "clients/trusted_checkpoint.h"
 #include "clients/uuro/commands.h"
 #include "clients/uuro/receipt_file.h"
 #include "ledger/fund/receipt.h"

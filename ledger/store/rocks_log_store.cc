@@ -12,7 +12,6 @@
 #include <cstdarg>
 #include <cstdio>
 #include <filesystem>
-#include <mutex>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
@@ -143,6 +142,16 @@ class RocksLogStore final : public LogStore {
       : durability_(durability),
         nodes_cache_(kCachedNodes),
         entries_cache_(kCachedEntries) {}
+  // What one append commits, built before the commit.
+  struct PendingAppend {
+    rocksdb::WriteBatch wb;
+    TreeFrontier frontier;
+    Hash root;
+    std::vector<std::pair<NodeId, Hash>> nodes;
+    std::string checkpoint;
+  };
+
+  absl::Status OpenDb(const std::string& dir, bool create);
   absl::Status Initialize();  // Writes the meta records of an empty ledger.
   absl::Status Check(const std::string& dir);  // Loads and verifies the tree.
   absl::StatusOr<std::optional<std::string>> GetMeta(const char* key) const;
@@ -155,9 +164,17 @@ class RocksLogStore final : public LogStore {
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
   rocksdb::ColumnFamilyHandle* state_ = nullptr;
 
+  absl::Status ResumeAfterFailedWrite()
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  absl::StatusOr<PendingAppend> Prepare(const AppendBatch& batch,
+                                        const CheckpointMaker& make_checkpoint)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  void Publish(uint64_t first, const AppendBatch& batch, PendingAppend pending)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+
   // Serializes appenders; held for a whole commit, never by readers.
-  std::mutex append_mu_;
-  bool write_failed_ = false;  // Guarded by append_mu_.
+  absl::Mutex append_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  bool write_failed_ ABSL_GUARDED_BY(append_mu_) = false;
   // Guards the committed view that readers see; held only briefly.
   mutable absl::Mutex mu_;
   TreeFrontier frontier_ ABSL_GUARDED_BY(mu_);
@@ -168,8 +185,8 @@ class RocksLogStore final : public LogStore {
   FifoCache<Bytes> entries_cache_;
 };
 
-absl::StatusOr<std::unique_ptr<LogStore>> RocksLogStore::Open(
-    const std::string& dir, bool create, Durability durability) {
+// Checks that `dir` can hold a new ledger (create) or holds one (open).
+absl::Status CheckFolder(const std::string& dir, bool create) {
   std::error_code ec;
   bool has_db = fs::exists(fs::path(dir) / "CURRENT", ec);
   if (create) {
@@ -189,13 +206,24 @@ absl::StatusOr<std::unique_ptr<LogStore>> RocksLogStore::Open(
   } else if (!has_db) {
     return absl::NotFoundError(absl::StrCat("no ledger in ", dir));
   }
+  return absl::OkStatus();
+}
 
+// What the store's column families and options are, for a new or held ledger.
+struct DbLayout {
+  rocksdb::DBOptions db_options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+};
+
+absl::StatusOr<DbLayout> Layout(const std::string& dir, bool create) {
   const auto cache = rocksdb::NewLRUCache(kBlockCacheSize);
-  rocksdb::DBOptions db_options(BaseOptions(cache));
+  DbLayout layout;
+  rocksdb::DBOptions& db_options = layout.db_options;
+  db_options = rocksdb::DBOptions(BaseOptions(cache));
   db_options.create_if_missing = create;
   db_options.create_missing_column_families = create;
   db_options.error_if_exists = create;
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  std::vector<rocksdb::ColumnFamilyDescriptor>& families = layout.families;
   rocksdb::ColumnFamilyOptions cf_options(BaseOptions(cache));
   for (const char* name : {rocksdb::kDefaultColumnFamilyName.c_str(),
                            sk::kEntries, sk::kNodes, sk::kMeta, sk::kState}) {
@@ -209,11 +237,24 @@ absl::StatusOr<std::unique_ptr<LogStore>> RocksLogStore::Open(
           absl::StrCat(dir, " holds a database that is not a Uuro ledger"));
     }
   }
+  return layout;
+}
 
+absl::StatusOr<std::unique_ptr<LogStore>> RocksLogStore::Open(
+    const std::string& dir, bool create, Durability durability) {
+  UURO_RETURN_IF_ERROR(CheckFolder(dir, create));
   auto store = std::unique_ptr<RocksLogStore>(new RocksLogStore(durability));
+  UURO_RETURN_IF_ERROR(store->OpenDb(dir, create));
+  if (create) UURO_RETURN_IF_ERROR(store->Initialize());
+  UURO_RETURN_IF_ERROR(store->Check(dir));
+  return std::unique_ptr<LogStore>(std::move(store));
+}
+
+absl::Status RocksLogStore::OpenDb(const std::string& dir, bool create) {
+  UURO_ASSIGN_OR_RETURN(DbLayout layout, Layout(dir, create));
   rocksdb::DB* db = nullptr;
-  rocksdb::Status s =
-      rocksdb::DB::Open(db_options, dir, families, &store->handles_, &db);
+  rocksdb::Status s = rocksdb::DB::Open(layout.db_options, dir, layout.families,
+                                        &handles_, &db);
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
       return absl::UnavailableError(
@@ -225,14 +266,12 @@ absl::StatusOr<std::unique_ptr<LogStore>> RocksLogStore::Open(
     }
     return FromRocks(s, absl::StrCat("cannot open the ledger in ", dir));
   }
-  store->db_.reset(db);
-  store->entries_ = store->handles_[1];
-  store->nodes_ = store->handles_[2];
-  store->meta_ = store->handles_[3];
-  store->state_ = store->handles_[4];
-  if (create) UURO_RETURN_IF_ERROR(store->Initialize());
-  UURO_RETURN_IF_ERROR(store->Check(dir));
-  return std::unique_ptr<LogStore>(std::move(store));
+  db_.reset(db);
+  entries_ = handles_[1];
+  nodes_ = handles_[2];
+  meta_ = handles_[3];
+  state_ = handles_[4];
+  return absl::OkStatus();
 }
 
 RocksLogStore::~RocksLogStore() {
@@ -321,64 +360,80 @@ absl::Status RocksLogStore::Append(const AppendBatch& batch,
                        kMaxEntrySize));
     }
   }
-  std::lock_guard<std::mutex> append_lock(append_mu_);
-  if (write_failed_) {
-    // A failed write (disk full, I/O error) leaves RocksDB refusing every
-    // write until it is told to resume; it re-checks the disk when it is.
-    UURO_RETURN_IF_ERROR(
-        FromRocks(db_->Resume(), "the store cannot write again yet"));
-    write_failed_ = false;
-  }
-  TreeFrontier frontier;
-  {
-    absl::MutexLock lock(&mu_);
-    frontier = frontier_;
-  }
-  rocksdb::WriteBatch wb;
-  const uint64_t first = frontier.size();
-  std::vector<std::pair<NodeId, Hash>> nodes;
-  nodes.reserve(batch.entries.size() * 2);
-  for (const Bytes& entry : batch.entries) {
-    wb.Put(entries_, sk::EntryKey(frontier.size()), ToSlice(entry));
-    frontier.Append(HashLeaf(entry), [&](NodeId id, const Hash& hash) {
-      wb.Put(nodes_, sk::NodeKey(id), ToSlice(hash));
-      nodes.emplace_back(id, hash);
-    });
-  }
-  for (const StateWrite& write : batch.state) {
-    if (write.value) {
-      wb.Put(state_, write.key, ToSlice(*write.value));
-    } else {
-      wb.Delete(state_, write.key);
-    }
-  }
-  Hash root = frontier.Root();
-  wb.Put(meta_, sk::kTreeSizeKey, sk::EncodeUint64(frontier.size()));
-  wb.Put(meta_, sk::kRootKey, ToSlice(root));
-  std::string checkpoint;
-  if (make_checkpoint) {
-    UURO_ASSIGN_OR_RETURN(checkpoint, make_checkpoint(frontier.size(), root));
-    if (!checkpoint.empty()) wb.Put(meta_, sk::kCheckpointKey, checkpoint);
-  }
+  absl::MutexLock append_lock(&append_mu_);
+  UURO_RETURN_IF_ERROR(ResumeAfterFailedWrite());
+  UURO_ASSIGN_OR_RETURN(PendingAppend pending, Prepare(batch, make_checkpoint));
+  const uint64_t first = pending.frontier.size() - batch.entries.size();
   rocksdb::WriteOptions wo;
   wo.sync = durability_ == Durability::kSynced;
   wo.disableWAL = durability_ == Durability::kScratch;
-  rocksdb::Status written = db_->Write(wo, &wb);
+  rocksdb::Status written = db_->Write(wo, &pending.wb);
   if (!written.ok()) {
     write_failed_ = true;
     return FromRocks(written, "cannot commit");
   }
+  Publish(first, batch, std::move(pending));
+  return absl::OkStatus();
+}
 
-  // Durable now: readers may see it, from the caches first.
-  for (const auto& [id, hash] : nodes) nodes_cache_.Put(NodeCacheKey(id), hash);
+absl::Status RocksLogStore::ResumeAfterFailedWrite() {
+  if (!write_failed_) return absl::OkStatus();
+  // A failed write (disk full, I/O error) leaves RocksDB refusing every
+  // write until it is told to resume; it re-checks the disk when it is.
+  UURO_RETURN_IF_ERROR(
+      FromRocks(db_->Resume(), "the store cannot write again yet"));
+  write_failed_ = false;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RocksLogStore::PendingAppend> RocksLogStore::Prepare(
+    const AppendBatch& batch, const CheckpointMaker& make_checkpoint) {
+  PendingAppend p;
+  {
+    absl::MutexLock lock(&mu_);
+    p.frontier = frontier_;
+  }
+  p.nodes.reserve(batch.entries.size() * 2);
+  for (const Bytes& entry : batch.entries) {
+    p.wb.Put(entries_, sk::EntryKey(p.frontier.size()), ToSlice(entry));
+    p.frontier.Append(HashLeaf(entry), [&](NodeId id, const Hash& hash) {
+      p.wb.Put(nodes_, sk::NodeKey(id), ToSlice(hash));
+      p.nodes.emplace_back(id, hash);
+    });
+  }
+  for (const StateWrite& write : batch.state) {
+    if (write.value) {
+      p.wb.Put(state_, write.key, ToSlice(*write.value));
+    } else {
+      p.wb.Delete(state_, write.key);
+    }
+  }
+  p.root = p.frontier.Root();
+  p.wb.Put(meta_, sk::kTreeSizeKey, sk::EncodeUint64(p.frontier.size()));
+  p.wb.Put(meta_, sk::kRootKey, ToSlice(p.root));
+  if (make_checkpoint) {
+    UURO_ASSIGN_OR_RETURN(p.checkpoint,
+                          make_checkpoint(p.frontier.size(), p.root));
+    if (!p.checkpoint.empty()) {
+      p.wb.Put(meta_, sk::kCheckpointKey, p.checkpoint);
+    }
+  }
+  return p;
+}
+
+// The commit is durable: readers may see it, from the caches first.
+void RocksLogStore::Publish(uint64_t first, const AppendBatch& batch,
+                            PendingAppend pending) {
+  for (const auto& [id, hash] : pending.nodes) {
+    nodes_cache_.Put(NodeCacheKey(id), hash);
+  }
   for (size_t i = 0; i < batch.entries.size(); ++i) {
     entries_cache_.Put(first + i, batch.entries[i]);
   }
   absl::MutexLock lock(&mu_);
-  frontier_ = std::move(frontier);
-  root_ = root;
-  if (!checkpoint.empty()) checkpoint_ = std::move(checkpoint);
-  return absl::OkStatus();
+  frontier_ = std::move(pending.frontier);
+  root_ = pending.root;
+  if (!pending.checkpoint.empty()) checkpoint_ = std::move(pending.checkpoint);
 }
 
 absl::StatusOr<Bytes> RocksLogStore::ReadEntry(uint64_t index) const {

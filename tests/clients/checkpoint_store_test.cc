@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "clients/trusted_checkpoint.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/merkle.h"
 #include "tests/testing/temp_dir.h"

@@ -17,8 +17,8 @@
 #include "ledger/tlog/merkle.h"
 #include "ledger/tlog/tiles.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/http_uurod_fixture.h"
 #include "tests/testing/uurod_helpers.h"
-#include "tests/testing/uurod_process.h"
 
 namespace uuro {
 namespace {
@@ -32,16 +32,11 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
-class LogMirrorTest : public ::testing::Test {
+class LogMirrorTest : public testing::HttpUurodTest {
  protected:
   void SetUp() override {
-    ledger_ = testing::InitTestLedger();
-    ASSERT_NE(ledger_, nullptr);
-    uurod_ = std::make_unique<testing::UurodProcess>(
-        ledger_->data, std::vector<std::string>{"--http-listen", "127.0.0.1:0",
-                                                "--rate-limit", "0"});
-    ASSERT_TRUE(uurod_->Start().ok());
-    client_ = std::make_unique<client::LedgerClient>(uurod_->Channel());
+    HttpUurodTest::SetUp();
+    if (HasFatalFailure()) return;
     mirror_ = ledger_->dir.Sub("mirror");
   }
 
@@ -89,9 +84,6 @@ class LogMirrorTest : public ::testing::Test {
     }
   }
 
-  std::unique_ptr<testing::TestLedger> ledger_;
-  std::unique_ptr<testing::UurodProcess> uurod_;
-  std::unique_ptr<client::LedgerClient> client_;
   std::string mirror_;
 };
 

@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/checkpoint_store.h"
+#include "clients/trusted_checkpoint.h"
 #include "ledger/store/store_keys.h"
 #include "ledger/tlog/wall_clock.h"
 #include "tests/testing/temp_dir.h"

@@ -10,37 +10,26 @@
 
 #include "clients/ledger_client.h"
 #include "ledger/tlog/merkle.h"
+#include "tests/testing/http_uurod_fixture.h"
 #include "tests/testing/uurod_helpers.h"
-#include "tests/testing/uurod_process.h"
 
 namespace uuro::client {
 namespace {
 
-class TileLogReaderTest : public ::testing::Test {
+class TileLogReaderTest : public testing::HttpUurodTest {
  protected:
   void SetUp() override {
-    ledger_ = testing::InitTestLedger();
-    ASSERT_NE(ledger_, nullptr);
-    uurod_ = std::make_unique<testing::UurodProcess>(
-        ledger_->data, std::vector<std::string>{"--http-listen", "127.0.0.1:0",
-                                                "--rate-limit", "0"});
-    ASSERT_TRUE(uurod_->Start().ok());
-    LedgerClient client(uurod_->Channel());
-    SecretKey resident = SecretKey::Generate();
-    SecretKey owner = SecretKey::Generate();
+    HttpUurodTest::SetUp();
+    if (HasFatalFailure()) return;
     // 1 + 2 enrollments + round + 3 initiatives: 7 entries.
-    auto fund = testing::SetUpOpenRound(
-        client, ledger_->steward, {&resident}, owner,
-        {.allowance = 10, .max_share_percent = 100, .initiatives = 3});
+    auto fund =
+        SeedFund({.allowance = 10, .max_share_percent = 100, .initiatives = 3});
     ASSERT_TRUE(fund.ok()) << fund.status();
-    auto reader = TileLogReader::Create(
-        "http://" + uurod_->http_address() + "/", ledger_->log_key());
+    auto reader = TileLogReader::Create(HttpUrl() + "/", ledger_->log_key());
     ASSERT_TRUE(reader.ok()) << reader.status();
     reader_ = *std::move(reader);
   }
 
-  std::unique_ptr<testing::TestLedger> ledger_;
-  std::unique_ptr<testing::UurodProcess> uurod_;
   std::unique_ptr<TileLogReader> reader_;
 };
 

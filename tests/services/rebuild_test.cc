@@ -14,9 +14,9 @@
 #include "clients/ledger_client.h"
 #include "ledger/store/rocks_log_store.h"
 #include "ledger/tlog/status_macros.h"
+#include "tests/testing/http_uurod_fixture.h"
 #include "tests/testing/tile_proxy.h"
 #include "tests/testing/uurod_helpers.h"
-#include "tests/testing/uurod_process.h"
 
 namespace uuro {
 namespace {
@@ -44,26 +44,18 @@ absl::Status AddAwards(client::LedgerClient& client, const SecretKey& key,
   return absl::OkStatus();
 }
 
-class RebuildTest : public ::testing::Test {
+class RebuildTest : public testing::HttpUurodTest {
  protected:
   void SetUp() override {
-    ledger_ = testing::InitTestLedger();
-    ASSERT_NE(ledger_, nullptr);
-    uurod_ = std::make_unique<testing::UurodProcess>(
-        ledger_->data, std::vector<std::string>{"--http-listen", "127.0.0.1:0",
-                                                "--rate-limit", "0"});
-    ASSERT_TRUE(uurod_->Start().ok());
-    client::LedgerClient client(uurod_->Channel());
-    SecretKey resident = SecretKey::Generate();
-    SecretKey owner = SecretKey::Generate();
-    auto fund = testing::SetUpOpenRound(
-        client, ledger_->steward, {&resident}, owner,
+    HttpUurodTest::SetUp();
+    if (HasFatalFailure()) return;
+    auto fund = SeedFund(
         {.allowance = 100000, .max_share_percent = 100, .initiatives = 1});
     ASSERT_TRUE(fund.ok()) << fund.status();
     // 3 bundles and a partial one, so every kind of bundle is rebuilt.
-    absl::Status added = AddAwards(client, resident, *fund, 800);
+    absl::Status added = AddAwards(*client_, resident_, *fund, 800);
     ASSERT_TRUE(added.ok()) << added;
-    auto cp = client.Checkpoint();
+    auto cp = client_->Checkpoint();
     ASSERT_TRUE(cp.ok());
     served_size_ = cp->tree_size();
     ASSERT_GT(served_size_, 3 * 256u);
@@ -75,7 +67,7 @@ class RebuildTest : public ::testing::Test {
                        "--vkey", ledger_->data + "/log.vkey", "--data", data,
                        "--commit-entries", "256"});
   }
-  std::string Mirror() const { return "http://" + uurod_->http_address(); }
+  std::string Mirror() const { return HttpUrl(); }
 
   // The rebuilt ledger against the original, once the server has stopped.
   void ExpectSameAsOriginal(const std::string& data) {
@@ -98,8 +90,6 @@ class RebuildTest : public ::testing::Test {
     return store.ok() ? (*store)->size() : 0;
   }
 
-  std::unique_ptr<testing::TestLedger> ledger_;
-  std::unique_ptr<testing::UurodProcess> uurod_;
   uint64_t served_size_ = 0;
 };
 

@@ -18,8 +18,8 @@
 #include "ledger/tlog/merkle.h"
 #include "ledger/tlog/note.h"
 #include "ledger/tlog/tiles.h"
+#include "tests/testing/http_uurod_fixture.h"
 #include "tests/testing/uurod_helpers.h"
-#include "tests/testing/uurod_process.h"
 
 namespace uuro {
 namespace {
@@ -65,19 +65,12 @@ class HttpLog {
   httplib::Client client_;
 };
 
-class TilesHttpTest : public ::testing::Test {
+class TilesHttpTest : public testing::HttpUurodTest {
  protected:
   void SetUp() override {
-    ledger_ = testing::InitTestLedger();
-    ASSERT_NE(ledger_, nullptr);
-    uurod_ = std::make_unique<testing::UurodProcess>(
-        ledger_->data, std::vector<std::string>{"--http-listen", "127.0.0.1:0",
-                                                "--rate-limit", "0"});
-    absl::Status started = uurod_->Start();
-    ASSERT_TRUE(started.ok()) << started;
-    ASSERT_FALSE(uurod_->http_address().empty());
+    HttpUurodTest::SetUp();
+    if (HasFatalFailure()) return;
     http_ = std::make_unique<HttpLog>(uurod_->http_address());
-    client_ = std::make_unique<client::LedgerClient>(uurod_->Channel());
   }
 
   // The checkpoint as served, verified with the key served at /log.vkey,
@@ -193,10 +186,7 @@ class TilesHttpTest : public ::testing::Test {
     EXPECT_EQ(*root, cp.root);
   }
 
-  std::unique_ptr<testing::TestLedger> ledger_;
-  std::unique_ptr<testing::UurodProcess> uurod_;
   std::unique_ptr<HttpLog> http_;
-  std::unique_ptr<client::LedgerClient> client_;
 };
 
 // Size 0 cannot be served (genesis is entry 0), so the smallest log is one
