@@ -110,6 +110,13 @@ absl::Status Seed(const std::string& server, const std::string& demo,
   std::filesystem::create_directories(demo + "/residents");
   std::mt19937_64 rng(2027);
 
+  // Districts are defined on the log before anyone is enrolled in them.
+  v1::TxBody districts;
+  for (const char* d : kDistricts) {
+    districts.mutable_define_districts()->add_names(d);
+  }
+  UURO_RETURN_IF_ERROR(SubmitOne(client, steward, districts).status());
+
   std::vector<SecretKey> keys;
   std::vector<Bytes> enrollments;
   for (int i = 0; i < residents; ++i) {
