@@ -55,8 +55,8 @@ struct TestLedger {
   NoteVerifier log_key() const;
 };
 // Fails the calling test (and returns nullptr) if init fails. The ledger
-// defines the districts harbour, hills, north and south and allows districts of one
-// resident; `extra_init_args` go to `uurod init` as well.
+// defines the districts harbour, hills, north and south and allows districts of
+// one resident; `extra_init_args` go to `uurod init` as well.
 std::unique_ptr<TestLedger> InitTestLedger(
     const std::vector<std::string>& extra_init_args = {});
 
