@@ -1,5 +1,7 @@
 // Districts are defined on the log by the fund office before anyone is
 // enrolled in them or proposes for them.
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "clients/uuro/commands.h"

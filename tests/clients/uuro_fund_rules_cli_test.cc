@@ -17,7 +17,7 @@ using testing::CommandResult;
 class FundRulesCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ledger_ = testing::InitTestLedger({"--council-quorum", "1"});
+    ledger_ = testing::InitTestLedger(init_args_);
     ASSERT_NE(ledger_, nullptr);
     uurod_ = std::make_unique<testing::UurodProcess>(ledger_->data);
     ASSERT_TRUE(uurod_->Start().ok());
@@ -64,10 +64,49 @@ class FundRulesCliTest : public ::testing::Test {
     return std::to_string(r["index"].get<uint64_t>());
   }
 
+  std::vector<std::string> init_args_ = {"--council-quorum", "1"};
   std::unique_ptr<testing::TestLedger> ledger_;
   std::unique_ptr<testing::UurodProcess> uurod_;
   std::string steward_, council_;
 };
+
+class MinDistrictSizeCliTest : public FundRulesCliTest {
+ protected:
+  MinDistrictSizeCliTest() { init_args_ = {"--min-district-size", "2"}; }
+};
+
+TEST_F(MinDistrictSizeCliTest, RoundWaitsUntilEveryDistrictIsLargeEnough) {
+  for (const char* name : {"a", "b", "c"}) {
+    ASSERT_EQ(Uuro({"enroll", NewKey(name), "--district",
+                    name == std::string("c") ? "north" : "harbour"},
+                   steward_)
+                  .exit_code,
+              0);
+  }
+  const std::vector<std::string> open = {
+      "round", "open",        "--allowance", "10", "--credit-value-cents",
+      "50",    "--closes-in", "1h"};
+  ExpectRefused(open, steward_, "FAILED_PRECONDITION", "north (1)");
+  ASSERT_EQ(
+      Uuro({"enroll", NewKey("d"), "--district", "north"}, steward_).exit_code,
+      0);
+  CommandResult opened = Uuro(open, steward_);
+  EXPECT_EQ(opened.exit_code, 0) << opened.output;
+  EXPECT_NE(Uuro({"districts"}).output.find("minimum district size: 2"),
+            std::string::npos);
+}
+
+TEST_F(FundRulesCliTest, NewVerbsHaveHelpWithAnExample) {
+  for (std::vector<std::string> verb : {std::vector<std::string>{"redemptions"},
+                                        {"approve"},
+                                        {"district", "add"},
+                                        {"districts"}}) {
+    verb.push_back("--help");
+    CommandResult r = Uuro(verb);
+    EXPECT_EQ(r.exit_code, 0) << verb[0];
+    EXPECT_NE(r.output.find("Example"), std::string::npos) << verb[0];
+  }
+}
 
 TEST_F(FundRulesCliTest, DistrictsAreDefinedOnTheLogBeforeUse) {
   std::string alice = NewKey("alice");
