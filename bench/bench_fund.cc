@@ -80,6 +80,18 @@ absl::StatusOr<std::unique_ptr<BenchFund>> BenchFund::Create(
 
   std::vector<Resident> residents(spec.residents);
 
+  // Districts are defined on the log before anyone is enrolled in them.
+  {
+    UURO_ASSIGN_OR_RETURN(uint64_t nonce,
+                          NextNonce(channel, stewards[0].public_key()));
+    v1::TxBody body;
+    for (const char* d : kDistricts) {
+      body.mutable_define_districts()->add_names(d);
+    }
+    UURO_RETURN_IF_ERROR(
+        SubmitAll(channel, {Sign(stewards[0], body, origin, nonce)}).status());
+  }
+
   // Each steward enrolls every n-th resident, in nonce order on its thread.
   std::vector<absl::Status> failures(stewards.size());
   std::vector<std::thread> threads;

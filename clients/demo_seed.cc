@@ -110,6 +110,20 @@ absl::Status Seed(const std::string& server, const std::string& demo,
   std::filesystem::create_directories(demo + "/residents");
   std::mt19937_64 rng(2027);
 
+  // Districts are defined on the log before anyone is enrolled in them;
+  // genesis may have defined some already.
+  UURO_ASSIGN_OR_RETURN(v1::FundRecord fund, client.Fund());
+  v1::TxBody districts;
+  for (const char* d : kDistricts) {
+    const auto& defined = fund.defined_districts();
+    if (std::find(defined.begin(), defined.end(), d) == defined.end()) {
+      districts.mutable_define_districts()->add_names(d);
+    }
+  }
+  if (districts.has_define_districts()) {
+    UURO_RETURN_IF_ERROR(SubmitOne(client, steward, districts).status());
+  }
+
   std::vector<SecretKey> keys;
   std::vector<Bytes> enrollments;
   for (int i = 0; i < residents; ++i) {

@@ -71,6 +71,10 @@ absl::StatusOr<std::string> InitLedger(const DataDir& dir,
     genesis->add_council_keys(PublicKeyBytes(k));
   }
   genesis->set_log_verifier_key(vkey);
+  genesis->set_format_version(fund::kFormatVersion);
+  genesis->set_council_quorum(options.council_quorum);
+  genesis->set_min_district_size(options.min_district_size);
+  for (const std::string& d : options.districts) genesis->add_districts(d);
 
   UURO_ASSIGN_OR_RETURN(
       fund::VerifiedTx tx,

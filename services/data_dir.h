@@ -30,6 +30,12 @@ struct InitOptions {
   std::string currency_name = "Uuro";
   std::vector<PublicKey> steward_keys;
   std::vector<PublicKey> council_keys;
+  // Council approvals a redemption above the trust threshold needs.
+  uint32_t council_quorum = 0;
+  // Five residents per district keeps one person's awards from being read
+  // off the district totals; 1 is for tests and tiny pilots.
+  uint32_t min_district_size = 5;
+  std::vector<std::string> districts;  // Defined from the start.
 };
 
 // Creates the ledger: generates the log key, writes genesis as entry 0 with a

@@ -150,6 +150,14 @@ grpc::Status LedgerService::ListInitiatives(
     v1::ListInitiativesResponse* response) {
   auto start = PageStart(request->page_token());
   if (!start.ok()) return ToGrpcStatus(start.status());
+  if (!request->district().empty()) {
+    // A typo must not read as a district where nothing happened.
+    auto fund = fund::ReadFund(node_.state());
+    if (!fund.ok()) return ToGrpcStatus(fund.status());
+    absl::Status defined =
+        fund::RequireDefinedDistrict(*fund, request->district());
+    if (!defined.ok()) return ToGrpcStatus(defined);
+  }
   const uint32_t page = PageSize(request->page_size());
   // With a round filter, walk the initiatives awarded in that round.
   const uint64_t round = request->round_id();

@@ -42,6 +42,9 @@ class LedgerService final : public v1::Ledger::Service {
   grpc::Status GetNextNonce(grpc::ServerContext*,
                             const v1::GetNextNonceRequest* request,
                             v1::GetNextNonceResponse* response) override;
+  grpc::Status ListRedemptions(grpc::ServerContext*,
+                               const v1::ListRedemptionsRequest* request,
+                               v1::ListRedemptionsResponse* response) override;
 
  private:
   const LedgerView& node_;

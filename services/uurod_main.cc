@@ -219,6 +219,19 @@ CLI::App* AddInitCommand(CLI::App& app, InitFlags& init) {
       ->required();
   init_cmd->add_option("--council-key", init.council,
                        "council public key (hex); repeatable");
+  init_cmd
+      ->add_option("--council-quorum", init.options.council_quorum,
+                   "council approvals a redemption above the trust "
+                   "threshold needs before it is paid")
+      ->capture_default_str();
+  init_cmd
+      ->add_option("--min-district-size", init.options.min_district_size,
+                   "a round does not open while a district with residents "
+                   "has fewer (1: tests and tiny pilots)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  init_cmd->add_option("--district", init.options.districts,
+                       "a district defined from the start; repeatable");
   init_cmd->add_option("--fund-name", init.options.fund_name, "fund name")
       ->capture_default_str();
   init_cmd

@@ -17,6 +17,8 @@ void AddOwnerCommands(CLI::App& app, Context& ctx);
 void AddStewardCommands(CLI::App& app, Context& ctx);
 void AddAuditCommands(CLI::App& app, Context& ctx);
 void AddTransparencyCommands(CLI::App& app, Context& ctx);
+void AddRedemptionCommands(CLI::App& app, Context& ctx);
+void AddDistrictCommands(CLI::App& app, Context& ctx);
 
 // Signs `body` with the --key, submits it, checks the receipt against the
 // pinned log key, saves it, and prints `done` with the entry and the receipt
@@ -25,6 +27,9 @@ int SubmitAndReport(Context& ctx, v1::TxBody body, const std::string& done);
 
 // Parses a public key given as 64 hex digits or as a key file's path.
 absl::StatusOr<std::string> KeyArgument(const std::string& text);
+
+// The revocation reason code of "lost", "compromised", "left" or "error".
+v1::RevocationReason RevocationCode(const std::string& name);
 
 // "90s", "15m", "12h", "30d" -> milliseconds.
 absl::StatusOr<uint64_t> ParseDuration(const std::string& text);

@@ -64,17 +64,24 @@ std::string TotalsTables(Context& ctx, const v1::RoundTotals& t,
                                  {"withdrawn", d.totals().withdrawn()},
                                  {"received", d.totals().received()}});
   }
-  Table initiatives({"INITIATIVE", "DISTRICT", "AWARDED", "WITHDRAWN", "NET"});
+  Table initiatives({"INITIATIVE", "DISTRICT", "AWARDED", "WITHDRAWN", "NET",
+                     "REDEEMED", "PENDING"});
   json["initiatives"] = nlohmann::json::array();
   for (const auto& i : t.initiatives()) {
     uint64_t net = i.totals().awarded() - i.totals().withdrawn();
     initiatives.Add({std::to_string(i.initiative_id()), i.district(),
                      ctx.Amount(i.totals().awarded()),
-                     ctx.Amount(i.totals().withdrawn()), ctx.Amount(net)});
-    json["initiatives"].push_back({{"initiative", i.initiative_id()},
-                                   {"district", i.district()},
-                                   {"awarded", i.totals().awarded()},
-                                   {"withdrawn", i.totals().withdrawn()}});
+                     ctx.Amount(i.totals().withdrawn()), ctx.Amount(net),
+                     ctx.Amount(i.totals().redeemed()),
+                     ctx.Amount(i.totals().pending())});
+    json["initiatives"].push_back(
+        {{"initiative", i.initiative_id()},
+         {"district", i.district()},
+         {"awarded", i.totals().awarded()},
+         {"withdrawn", i.totals().withdrawn()},
+         {"redeemed", i.totals().redeemed()},
+         {"redeemed_cents", i.totals().redeemed_cents()},
+         {"pending", i.totals().pending()}});
   }
   return districts.Render() + "\n" +
          (initiatives.size() ? initiatives.Render()
@@ -98,7 +105,9 @@ int ShowTotals(Context& ctx, uint64_t round_id) {
   json["redemptions"] = {{"requested", t.redemptions().requested()},
                          {"settled", t.redemptions().settled()},
                          {"pending", t.redemptions().pending()},
-                         {"rejected", t.redemptions().rejected()}};
+                         {"rejected", t.redemptions().rejected()},
+                         {"settled_cents", t.redemptions().settled_cents()},
+                         {"pending_cents", t.redemptions().pending_cents()}};
   std::string text = absl::StrCat(
       "round ", t.round_id(), t.closed() ? " (closed)" : " (open)",
       ", as of entry ", t.tree_size(),
@@ -109,7 +118,9 @@ int ShowTotals(Context& ctx, uint64_t round_id) {
       t.closed() ? " (lapsed)" : "",
       "\n  redemptions: ", ctx.Amount(t.redemptions().settled()), " settled, ",
       ctx.Amount(t.redemptions().pending()), " pending, ",
-      ctx.Amount(t.redemptions().rejected()), " rejected (fund-wide)\n\n");
+      ctx.Amount(t.redemptions().rejected()),
+      " rejected (of this round's credits; ", t.redemptions().settled_cents(),
+      " euro cents paid)\n\n");
   Print(ctx, json, text + TotalsTables(ctx, t, json));
   return 0;
 }

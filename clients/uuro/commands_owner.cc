@@ -20,7 +20,7 @@ absl::StatusOr<std::string> HashFile(const std::string& path) {
 
 void AddOwnerCommands(CLI::App& app, Context& ctx) {
   struct RedeemArgs {
-    uint64_t initiative = 0, amount = 0;
+    uint64_t initiative = 0, amount = 0, round = 0;
     std::string purpose;
   };
   auto r = std::make_shared<RedeemArgs>();
@@ -30,9 +30,12 @@ void AddOwnerCommands(CLI::App& app, Context& ctx) {
   redeem->add_option("amount", r->amount, "whole credits")->required();
   redeem->add_option("--purpose", r->purpose, "what the money is for")
       ->required();
+  redeem->add_option("--round", r->round,
+                     "draw on this closed round (default: oldest first)");
   redeem->footer(
-      "Requests up to the round's trust threshold settle at once; larger ones\n"
-      "wait for the fund office.\n"
+      "Credits keep their round and its euro value. Requests settle at once\n"
+      "while the initiative's redemptions from each round stay within that\n"
+      "round's trust threshold; the rest wait for the fund office.\n"
       "Example:\n  uuro --key owner.key redeem 17 40 --purpose \"Paint and "
       "brushes\"");
   redeem->callback([&ctx, r] {
@@ -40,6 +43,7 @@ void AddOwnerCommands(CLI::App& app, Context& ctx) {
     body.mutable_request_redemption()->set_initiative_id(r->initiative);
     body.mutable_request_redemption()->set_amount(r->amount);
     body.mutable_request_redemption()->set_purpose(r->purpose);
+    body.mutable_request_redemption()->set_round_id(r->round);
     ctx.exit_code = SubmitAndReport(
         ctx, body,
         absl::StrCat("requested ", ctx.Amount(r->amount), " from initiative ",

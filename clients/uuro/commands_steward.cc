@@ -200,7 +200,7 @@ absl::StatusOr<v1::TxBody> RevokeTx(const RevokeArgs& r) {
   v1::TxBody body;
   v1::RevokeResident* revoke = body.mutable_revoke_resident();
   UURO_ASSIGN_OR_RETURN(*revoke->mutable_key(), KeyArgument(r.key));
-  revoke->set_reason(r.reason);
+  revoke->set_reason_code(RevocationCode(r.reason));
   if (!r.replacement.empty()) {
     UURO_ASSIGN_OR_RETURN(*revoke->mutable_replacement_key(),
                           KeyArgument(r.replacement));
@@ -214,18 +214,30 @@ void AddRevokeVerb(CLI::App& app, Context& ctx) {
       "revoke",
       "Revoke a resident's key, optionally moving them to a new one.");
   revoke->add_option("key", r->key, "public key (hex) or key file")->required();
-  revoke->add_option("--reason", r->reason, "public reason")->required();
+  revoke
+      ->add_option("--reason", r->reason,
+                   "reason code: lost, compromised, left or error (never "
+                   "free text: the log cannot be erased)")
+      ->required()
+      ->check(CLI::IsMember({"lost", "compromised", "left", "error"}));
   revoke->add_option("--replacement", r->replacement,
                      "the resident's new key; it keeps balance and awards");
   revoke->footer(
-      "Example:\n  uuro --key steward.key revoke 3f9a...e1 --reason \"lost "
-      "phone\" --replacement 77c0...2b");
+      "Example:\n  uuro --key steward.key revoke 3f9a...e1 --reason lost "
+      "--replacement 77c0...2b");
   revoke->callback([&ctx, r] {
     ctx.exit_code = SubmitTx(ctx, RevokeTx(*r), "revoked the key");
   });
 }
 
 }  // namespace
+
+v1::RevocationReason RevocationCode(const std::string& name) {
+  if (name == "compromised") return v1::REVOCATION_KEY_COMPROMISED;
+  if (name == "left") return v1::REVOCATION_LEFT_FUND;
+  if (name == "error") return v1::REVOCATION_ENROLLED_IN_ERROR;
+  return v1::REVOCATION_KEY_LOST;
+}
 
 void AddStewardCommands(CLI::App& app, Context& ctx) {
   AddEnrollVerb(app, ctx);

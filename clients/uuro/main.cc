@@ -53,6 +53,8 @@ int main(int argc, char** argv) {
   AddStewardCommands(app, ctx);
   AddAuditCommands(app, ctx);
   AddTransparencyCommands(app, ctx);
+  AddRedemptionCommands(app, ctx);
+  AddDistrictCommands(app, ctx);
 
   CLI11_PARSE(app, argc, argv);
   return ctx.exit_code;

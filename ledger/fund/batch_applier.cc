@@ -1,5 +1,7 @@
 #include "ledger/fund/batch_applier.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "ledger/fund/rules.h"
 #include "ledger/fund/state_keys.h"
@@ -61,6 +63,13 @@ absl::StatusOr<v1::FundRecord> Genesis(const VerifiedTx& tx, uint64_t index,
   *fund.mutable_steward_keys() = genesis.steward_keys();
   *fund.mutable_council_keys() = genesis.council_keys();
   fund.set_log_verifier_key(genesis.log_verifier_key());
+  fund.set_format_version(genesis.format_version());
+  fund.set_council_quorum(genesis.council_quorum());
+  fund.set_min_district_size(genesis.min_district_size());
+  std::vector<std::string> districts(genesis.districts().begin(),
+                                     genesis.districts().end());
+  std::sort(districts.begin(), districts.end());
+  for (std::string& d : districts) fund.add_defined_districts(std::move(d));
   return fund;
 }
 

@@ -1,5 +1,7 @@
 #include "ledger/fund/queries.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "ledger/fund/state_keys.h"
 #include "ledger/tlog/status_macros.h"
@@ -91,6 +93,18 @@ absl::StatusOr<uint64_t> ReadAward(const StateReader& state, uint64_t round,
                         ReadOrZero<v1::AwardRecord>(
                             state, keys::Award(round, resident, initiative)));
   return record.amount();
+}
+
+absl::Status RequireDefinedDistrict(const v1::FundRecord& fund,
+                                    const std::string& district) {
+  const auto& defined = fund.defined_districts();
+  if (!std::binary_search(defined.begin(), defined.end(), district)) {
+    return absl::NotFoundError(
+        absl::StrCat("district \"", district,
+                     "\" is not defined; a steward defines it first (uuro "
+                     "district add)"));
+  }
+  return absl::OkStatus();
 }
 
 uint64_t InitiativeBalance(const v1::InitiativeRecord& initiative) {

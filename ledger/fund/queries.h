@@ -34,6 +34,10 @@ absl::StatusOr<uint64_t> ReadSpent(const StateReader& state, uint64_t round,
 absl::StatusOr<uint64_t> ReadAward(const StateReader& state, uint64_t round,
                                    uint64_t resident, uint64_t initiative);
 
+// NOT_FOUND unless the fund defined `district`.
+absl::Status RequireDefinedDistrict(const v1::FundRecord& fund,
+                                    const std::string& district);
+
 // What an initiative's owner may still redeem.
 uint64_t InitiativeBalance(const v1::InitiativeRecord& initiative);
 // allowance * residents of a round.

@@ -35,6 +35,10 @@ absl::Status ApplyPayload(TxContext& ctx) {
     case v1::TxBody::kSettleRedemption:
     case v1::TxBody::kRejectRedemption:
       return DecideRedemption(ctx);
+    case v1::TxBody::kApproveRedemption:
+      return ApproveRedemption(ctx);
+    case v1::TxBody::kDefineDistricts:
+      return DefineDistricts(ctx);
     case v1::TxBody::kGenesis:
       return absl::FailedPreconditionError("the ledger already has a genesis");
     case v1::TxBody::PAYLOAD_NOT_SET:
@@ -49,6 +53,30 @@ absl::Status RequireSteward(const TxContext& ctx) {
   if (std::find(stewards.begin(), stewards.end(), signer) == stewards.end()) {
     return absl::PermissionDeniedError(
         "only a steward may sign this transaction");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequireCouncil(const TxContext& ctx) {
+  std::string signer(ctx.tx.signer.begin(), ctx.tx.signer.end());
+  const auto& council = ctx.fund.council_keys();
+  if (std::find(council.begin(), council.end(), signer) == council.end()) {
+    return absl::PermissionDeniedError(
+        "only a council key may sign this transaction");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RefuseOfficeKey(const v1::FundRecord& fund, const std::string& key,
+                             std::string_view what) {
+  auto named = [&](const auto& list) {
+    return std::find(list.begin(), list.end(), key) != list.end();
+  };
+  if (named(fund.steward_keys()) || named(fund.council_keys())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(std::string(what),
+                     " is a steward or council key; those are never "
+                     "enrolled as residents"));
   }
   return absl::OkStatus();
 }

@@ -5,6 +5,8 @@
 #define LEDGER_FUND_RULES_H_
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "ledger/fund/state_view.h"
@@ -28,7 +30,12 @@ absl::Status ApplyPayload(TxContext& ctx);
 
 // Role checks, PERMISSION_DENIED when the signer lacks the role.
 absl::Status RequireSteward(const TxContext& ctx);
+absl::Status RequireCouncil(const TxContext& ctx);
 absl::StatusOr<v1::ResidentRecord> RequireResident(const TxContext& ctx);
+// FAILED_PRECONDITION if `key` is a steward or council key: the fund office
+// and the council never take part as residents.
+absl::Status RefuseOfficeKey(const v1::FundRecord& fund, const std::string& key,
+                             std::string_view what);
 // The resident must own the initiative; NOT_FOUND if it does not exist.
 absl::StatusOr<v1::InitiativeRecord> RequireOwnInitiative(const TxContext& ctx,
                                                           uint64_t id);
@@ -45,6 +52,12 @@ absl::Status Award(TxContext& ctx);
 absl::Status WithdrawAward(TxContext& ctx);
 absl::Status RequestRedemption(TxContext& ctx);
 absl::Status DecideRedemption(TxContext& ctx);  // Settle and reject.
+absl::Status ApproveRedemption(TxContext& ctx);
+absl::Status DefineDistricts(TxContext& ctx);
+
+// FAILED_PRECONDITION naming every district with enrolled residents but
+// fewer than the genesis minimum.
+absl::Status CheckDistrictSizes(const v1::FundRecord& fund);
 
 // Adds `delta` (negative to remove) to the active residents of `district` in
 // the fund's sorted district list, dropping districts that reach zero.

@@ -9,6 +9,8 @@ namespace uuro::fund {
 
 absl::Status ProposeInitiative(TxContext& ctx) {
   UURO_ASSIGN_OR_RETURN(v1::ResidentRecord owner, RequireResident(ctx));
+  UURO_RETURN_IF_ERROR(RequireDefinedDistrict(
+      ctx.fund, ctx.tx.body.propose_initiative().district()));
   v1::InitiativeRecord initiative;
   initiative.set_id(ctx.index);
   initiative.set_owner(owner.id());

@@ -1,11 +1,199 @@
-// Two-phase redemption: owners request, rules or stewards decide.
+// Two-phase redemption: owners request, rules or stewards decide. Credits keep
+// the round they were awarded in: a request draws on the initiative's oldest
+// closed rounds first (or on the round it names), each part valued at its
+// round's credit value and held to its round's trust threshold.
+#include <algorithm>
+#include <optional>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "ledger/fund/queries.h"
 #include "ledger/fund/rules.h"
 #include "ledger/fund/state_keys.h"
+#include "ledger/fund/validation.h"
 #include "ledger/tlog/status_macros.h"
 
 namespace uuro::fund {
+namespace {
+
+// Sums with overflow checks. On overflow it remembers the failure and the
+// rule refuses the whole transaction, so no partial total is ever kept.
+class Adder {
+ public:
+  uint64_t operator()(uint64_t a, uint64_t b) {
+    std::optional<uint64_t> sum = CheckedAdd(a, b);
+    if (!sum) ok_ = false;
+    return sum.value_or(a);
+  }
+  absl::Status status() const {
+    return ok_ ? absl::OkStatus()
+               : absl::FailedPreconditionError(
+                     "a redemption total would not fit 64 bits");
+  }
+
+ private:
+  bool ok_ = true;
+};
+
+enum class Outcome { kPending, kSettled, kRejected };
+
+// Adds an amount to one outcome's credits and cents.
+void AddOutcome(Adder& add, v1::RedemptionTotals& t, Outcome o,
+                uint64_t credits, uint64_t cents) {
+  switch (o) {
+    case Outcome::kPending:
+      t.set_pending(add(t.pending(), credits));
+      t.set_pending_cents(add(t.pending_cents(), cents));
+      break;
+    case Outcome::kSettled:
+      t.set_settled(add(t.settled(), credits));
+      t.set_settled_cents(add(t.settled_cents(), cents));
+      break;
+    case Outcome::kRejected:
+      t.set_rejected(add(t.rejected(), credits));
+      t.set_rejected_cents(add(t.rejected_cents(), cents));
+      break;
+  }
+}
+
+// A new request counts as requested and in its outcome; a decision moves an
+// amount out of pending (pending only ever holds what was added to it).
+void CountRequest(Adder& add, v1::RedemptionTotals& t, Outcome o,
+                  uint64_t credits, uint64_t cents) {
+  t.set_requested(add(t.requested(), credits));
+  t.set_requested_cents(add(t.requested_cents(), cents));
+  AddOutcome(add, t, o, credits, cents);
+}
+
+void CountDecision(Adder& add, v1::RedemptionTotals& t, Outcome o,
+                   uint64_t credits, uint64_t cents) {
+  t.set_pending(t.pending() - credits);
+  t.set_pending_cents(t.pending_cents() - cents);
+  AddOutcome(add, t, o, credits, cents);
+}
+
+// The same for an initiative's per-round record; `by_rule` marks a request
+// settled by rule, which counts toward the round's trust threshold.
+void CountHeld(Adder& add, v1::InitiativeRoundRecord& r, Outcome o,
+               bool decision, bool by_rule, uint64_t credits, uint64_t cents) {
+  if (decision) {
+    r.set_pending(r.pending() - credits);
+    r.set_pending_cents(r.pending_cents() - cents);
+  }
+  if (o == Outcome::kPending) {
+    r.set_pending(add(r.pending(), credits));
+    r.set_pending_cents(add(r.pending_cents(), cents));
+  } else if (o == Outcome::kSettled) {
+    r.set_redeemed(add(r.redeemed(), credits));
+    r.set_redeemed_cents(add(r.redeemed_cents(), cents));
+    if (by_rule) r.set_settled_by_rule(add(r.settled_by_rule(), credits));
+  }
+}
+
+void CountInitiative(Adder& add, v1::InitiativeRecord& i, Outcome o,
+                     bool decision, uint64_t credits, uint64_t cents) {
+  if (decision) {
+    i.set_pending(i.pending() - credits);
+    i.set_pending_cents(i.pending_cents() - cents);
+  }
+  if (o == Outcome::kPending) {
+    i.set_pending(add(i.pending(), credits));
+    i.set_pending_cents(add(i.pending_cents(), cents));
+  } else if (o == Outcome::kSettled) {
+    i.set_redeemed(add(i.redeemed(), credits));
+    i.set_redeemed_cents(add(i.redeemed_cents(), cents));
+  }
+}
+
+// One closed round a request draws on.
+struct Draw {
+  v1::RoundRecord round;
+  v1::InitiativeRoundRecord held;
+  uint64_t credits = 0;
+  uint64_t cents = 0;
+};
+
+uint64_t LeftOf(const v1::InitiativeRoundRecord& held) {
+  return held.awarded() - held.withdrawn() - held.redeemed() - held.pending();
+}
+
+// The closed rounds a request may draw on, oldest first, with what the
+// initiative has left of each.
+absl::StatusOr<std::vector<Draw>> Sources(const TxContext& ctx,
+                                          uint64_t initiative, uint64_t named) {
+  std::vector<v1::RoundRecord> rounds;
+  if (named != 0) {
+    UURO_ASSIGN_OR_RETURN(v1::RoundRecord round, ReadRound(ctx.state, named));
+    if (!round.closed()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("round ", named,
+                       " is still open; its credits are not redeemable yet"));
+    }
+    rounds.push_back(std::move(round));
+  } else {
+    UURO_ASSIGN_OR_RETURN(auto all, ctx.state.Scan(keys::RoundPrefix()));
+    for (const auto& [key, value] : all) {
+      v1::RoundRecord round;
+      if (!round.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+        return absl::DataLossError("a round record does not decode");
+      }
+      if (round.closed()) rounds.push_back(std::move(round));
+    }
+  }
+  std::vector<Draw> sources;
+  for (v1::RoundRecord& round : rounds) {
+    Draw d;
+    UURO_ASSIGN_OR_RETURN(
+        d.held, ReadInitiativeRound(ctx.state, round.id(), initiative));
+    if (LeftOf(d.held) == 0) continue;
+    d.round = std::move(round);
+    sources.push_back(std::move(d));
+  }
+  return sources;
+}
+
+// Takes `amount` from the sources, oldest first, valued at each round's
+// credit value.
+absl::StatusOr<std::vector<Draw>> PlanDraws(std::vector<Draw> sources,
+                                            uint64_t amount, uint64_t named) {
+  std::vector<Draw> draws;
+  uint64_t rest = amount;
+  for (Draw& d : sources) {
+    if (rest == 0) break;
+    d.credits = std::min(rest, LeftOf(d.held));
+    std::optional<uint64_t> cents =
+        CheckedMul(d.credits, d.round.rules().credit_value_cents());
+    if (!cents) {
+      return absl::FailedPreconditionError(
+          "the request's euro value would not fit 64 bits");
+    }
+    d.cents = *cents;
+    rest -= d.credits;
+    draws.push_back(std::move(d));
+  }
+  if (rest != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the request of ", amount, " exceeds the redeemable balance of ",
+        amount - rest, named ? absl::StrCat(" of round ", named) : "",
+        " (credits of a round still open are not redeemable yet)"));
+  }
+  return draws;
+}
+
+// Settles by rule only if, in every round drawn on, what the initiative
+// settled by rule plus what is pending plus this part stays within the
+// round's threshold. Splitting a request therefore changes nothing.
+bool WithinThresholds(const std::vector<Draw>& draws) {
+  for (const Draw& d : draws) {
+    std::optional<uint64_t> used =
+        CheckedAdd(d.held.settled_by_rule(), d.held.pending());
+    if (used) used = CheckedAdd(*used, d.credits);
+    if (!used || *used > d.round.rules().trust_threshold()) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 absl::Status RequestRedemption(TxContext& ctx) {
   const v1::RequestRedemption& request = ctx.tx.body.request_redemption();
@@ -16,45 +204,87 @@ absl::Status RequestRedemption(TxContext& ctx) {
         absl::StrCat("initiative ", initiative.id(),
                      " is suspended: ", initiative.status_reason()));
   }
-  uint64_t balance = InitiativeBalance(initiative);
-  if (request.amount() > balance) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the request of ", request.amount(),
-        " exceeds the redeemable balance of ", balance,
-        " (credits of a round still open are not redeemable yet)"));
-  }
-  // The trust threshold of the latest round opened; none before any round.
-  uint64_t threshold = 0;
-  if (ctx.fund.last_round() != 0) {
-    UURO_ASSIGN_OR_RETURN(v1::RoundRecord round,
-                          ReadRound(ctx.state, ctx.fund.last_round()));
-    threshold = round.rules().trust_threshold();
-  }
-  bool by_rule = ctx.fund.last_round() != 0 && request.amount() <= threshold;
+  UURO_ASSIGN_OR_RETURN(std::vector<Draw> sources,
+                        Sources(ctx, initiative.id(), request.round_id()));
+  UURO_ASSIGN_OR_RETURN(
+      std::vector<Draw> draws,
+      PlanDraws(std::move(sources), request.amount(), request.round_id()));
+  const bool by_rule = WithinThresholds(draws);
+  const Outcome outcome = by_rule ? Outcome::kSettled : Outcome::kPending;
 
   v1::RedemptionRecord redemption;
   redemption.set_id(ctx.index);
   redemption.set_initiative_id(initiative.id());
   redemption.set_amount(request.amount());
   redemption.set_purpose(request.purpose());
+  redemption.set_round_id(request.round_id());
   redemption.set_requested_at_ms(ctx.time_ms);
-  v1::RedemptionTotals* totals = ctx.fund.mutable_redemptions();
-  totals->set_requested(totals->requested() + request.amount());
+  redemption.set_status(by_rule ? v1::REDEMPTION_SETTLED
+                                : v1::REDEMPTION_PENDING);
   if (by_rule) {
-    redemption.set_status(v1::REDEMPTION_SETTLED);
     redemption.set_settled_by_rule(true);
     redemption.set_decided_at_ms(ctx.time_ms);
-    initiative.set_redeemed(initiative.redeemed() + request.amount());
-    totals->set_settled(totals->settled() + request.amount());
-  } else {
-    redemption.set_status(v1::REDEMPTION_PENDING);
-    initiative.set_pending(initiative.pending() + request.amount());
-    totals->set_pending(totals->pending() + request.amount());
   }
+  Adder add;
+  for (Draw& d : draws) {
+    v1::RedemptionDraw* part = redemption.add_draws();
+    part->set_round_id(d.round.id());
+    part->set_credits(d.credits);
+    part->set_cents(d.cents);
+    redemption.set_cents(add(redemption.cents(), d.cents));
+    CountHeld(add, d.held, outcome, false, by_rule, d.credits, d.cents);
+    CountRequest(add, *d.round.mutable_redemptions(), outcome, d.credits,
+                 d.cents);
+    WriteRecord(ctx.state, keys::InitiativeRound(d.round.id(), initiative.id()),
+                d.held);
+    WriteRecord(ctx.state, keys::Round(d.round.id()), d.round);
+  }
+  CountInitiative(add, initiative, outcome, false, request.amount(),
+                  redemption.cents());
+  CountRequest(add, *ctx.fund.mutable_redemptions(), outcome, request.amount(),
+               redemption.cents());
+  UURO_RETURN_IF_ERROR(add.status());
   WriteRecord(ctx.state, keys::Redemption(ctx.index), redemption);
   WriteRecord(ctx.state, keys::Initiative(initiative.id()), initiative);
   return absl::OkStatus();
 }
+
+absl::Status ApproveRedemption(TxContext& ctx) {
+  UURO_RETURN_IF_ERROR(RequireCouncil(ctx));
+  uint64_t id = ctx.tx.body.approve_redemption().request_id();
+  UURO_ASSIGN_OR_RETURN(v1::RedemptionRecord redemption,
+                        ReadRedemption(ctx.state, id));
+  if (redemption.status() != v1::REDEMPTION_PENDING) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("redemption request ", id, " is not pending"));
+  }
+  std::string signer(ctx.tx.signer.begin(), ctx.tx.signer.end());
+  for (const std::string& key : redemption.approvals()) {
+    if (key == signer) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "this council key already approved redemption request ", id));
+    }
+  }
+  redemption.add_approvals(signer);
+  WriteRecord(ctx.state, keys::Redemption(id), redemption);
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Approvals by keys that are on the council now.
+uint32_t CurrentApprovals(const v1::FundRecord& fund,
+                          const v1::RedemptionRecord& redemption) {
+  uint32_t n = 0;
+  for (const std::string& key : redemption.approvals()) {
+    for (const std::string& council : fund.council_keys()) {
+      if (key == council) ++n;
+    }
+  }
+  return n;
+}
+
+}  // namespace
 
 absl::Status DecideRedemption(TxContext& ctx) {
   UURO_RETURN_IF_ERROR(RequireSteward(ctx));
@@ -67,23 +297,43 @@ absl::Status DecideRedemption(TxContext& ctx) {
     return absl::FailedPreconditionError(
         absl::StrCat("redemption request ", id, " is not pending"));
   }
+  if (settle &&
+      CurrentApprovals(ctx.fund, redemption) < ctx.fund.council_quorum()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "redemption request ", id, " needs ", ctx.fund.council_quorum(),
+        " council approvals before it is settled; it has ",
+        CurrentApprovals(ctx.fund, redemption)));
+  }
   UURO_ASSIGN_OR_RETURN(v1::InitiativeRecord initiative,
                         ReadInitiative(ctx.state, redemption.initiative_id()));
-  uint64_t amount = redemption.amount();
-  v1::RedemptionTotals* totals = ctx.fund.mutable_redemptions();
-  initiative.set_pending(initiative.pending() - amount);
-  totals->set_pending(totals->pending() - amount);
+  const Outcome outcome = settle ? Outcome::kSettled : Outcome::kRejected;
+  Adder add;
+  for (const v1::RedemptionDraw& part : redemption.draws()) {
+    UURO_ASSIGN_OR_RETURN(v1::RoundRecord round,
+                          ReadRound(ctx.state, part.round_id()));
+    UURO_ASSIGN_OR_RETURN(
+        v1::InitiativeRoundRecord held,
+        ReadInitiativeRound(ctx.state, part.round_id(), initiative.id()));
+    CountHeld(add, held, outcome, true, false, part.credits(), part.cents());
+    CountDecision(add, *round.mutable_redemptions(), outcome, part.credits(),
+                  part.cents());
+    WriteRecord(ctx.state,
+                keys::InitiativeRound(part.round_id(), initiative.id()), held);
+    WriteRecord(ctx.state, keys::Round(part.round_id()), round);
+  }
+  CountInitiative(add, initiative, outcome, true, redemption.amount(),
+                  redemption.cents());
+  CountDecision(add, *ctx.fund.mutable_redemptions(), outcome,
+                redemption.amount(), redemption.cents());
+  UURO_RETURN_IF_ERROR(add.status());
   if (settle) {
     redemption.set_status(v1::REDEMPTION_SETTLED);
     redemption.set_payment_reference(
         ctx.tx.body.settle_redemption().payment_reference());
-    initiative.set_redeemed(initiative.redeemed() + amount);
-    totals->set_settled(totals->settled() + amount);
   } else {
-    // The credits return to the initiative's balance.
+    // The credits return to the rounds they were drawn on.
     redemption.set_status(v1::REDEMPTION_REJECTED);
     redemption.set_reject_reason(ctx.tx.body.reject_redemption().reason());
-    totals->set_rejected(totals->rejected() + amount);
   }
   redemption.set_decided_at_ms(ctx.time_ms);
   WriteRecord(ctx.state, keys::Redemption(id), redemption);

@@ -24,12 +24,14 @@ absl::StatusOr<bool> KeyKnown(const TxContext& ctx, const PublicKey& key) {
 absl::Status EnrollResident(TxContext& ctx) {
   UURO_RETURN_IF_ERROR(RequireSteward(ctx));
   const v1::EnrollResident& enroll = ctx.tx.body.enroll_resident();
+  UURO_RETURN_IF_ERROR(RequireDefinedDistrict(ctx.fund, enroll.district()));
   PublicKey key = ToKey(enroll.key());
   UURO_ASSIGN_OR_RETURN(bool known, KeyKnown(ctx, key));
   if (known) {
     return absl::AlreadyExistsError(absl::StrCat(
         "key ", FormatPublicKey(key), " is already enrolled or was revoked"));
   }
+  UURO_RETURN_IF_ERROR(RefuseOfficeKey(ctx.fund, enroll.key(), "the key"));
   v1::ResidentRecord resident;
   resident.set_id(ctx.index);
   resident.set_key(enroll.key());
@@ -85,6 +87,8 @@ absl::Status RevokeResident(TxContext& ctx) {
           absl::StrCat("replacement key ", FormatPublicKey(replacement),
                        " is already enrolled or was revoked"));
     }
+    UURO_RETURN_IF_ERROR(RefuseOfficeKey(ctx.fund, revoke.replacement_key(),
+                                         "the replacement key"));
     // The resident continues under the new key: balance, awards, initiatives
     // are all kept by resident id, so nothing else moves.
     v1::KeyRecord new_key;
@@ -93,7 +97,7 @@ absl::Status RevokeResident(TxContext& ctx) {
     resident.set_key(revoke.replacement_key());
   } else {
     resident.set_revoked(true);
-    resident.set_revoke_reason(revoke.reason());
+    resident.set_revoke_reason(revoke.reason_code());
     ctx.fund.set_active_residents(ctx.fund.active_residents() - 1);
     AddDistrictResidents(ctx.fund, resident.district(), -1);
   }

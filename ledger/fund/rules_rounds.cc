@@ -18,6 +18,7 @@ absl::Status OpenRound(TxContext& ctx) {
     return absl::FailedPreconditionError(
         "the round's closing time has already passed");
   }
+  UURO_RETURN_IF_ERROR(CheckDistrictSizes(ctx.fund));
   v1::RoundRecord round;
   round.set_id(ctx.index);
   *round.mutable_rules() = rules;

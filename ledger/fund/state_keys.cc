@@ -21,7 +21,8 @@ std::string Tx(const PublicKey& key, uint64_t nonce) {
 }
 std::string Key(const PublicKey& key) { return "key/" + PublicKeyBytes(key); }
 std::string Resident(uint64_t id) { return "resident/" + EncodeUint64(id); }
-std::string Round(uint64_t id) { return "round/" + EncodeUint64(id); }
+std::string RoundPrefix() { return "round/"; }
+std::string Round(uint64_t id) { return RoundPrefix() + EncodeUint64(id); }
 std::string Spent(uint64_t round, uint64_t resident) {
   return "spent/" + EncodeUint64(round) + EncodeUint64(resident);
 }
@@ -47,7 +48,10 @@ std::string InitiativePrefix() { return "initiative/"; }
 std::string Initiative(uint64_t id) {
   return InitiativePrefix() + EncodeUint64(id);
 }
-std::string Redemption(uint64_t id) { return "redemption/" + EncodeUint64(id); }
+std::string RedemptionPrefix() { return "redemption/"; }
+std::string Redemption(uint64_t id) {
+  return RedemptionPrefix() + EncodeUint64(id);
+}
 std::string ReportPrefix(uint64_t initiative) {
   return "report/" + EncodeUint64(initiative);
 }

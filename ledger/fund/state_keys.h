@@ -20,6 +20,8 @@ std::string InitiativePrefix();
 std::string Key(const PublicKey& key);
 std::string Resident(uint64_t id);
 std::string Round(uint64_t id);
+std::string RoundPrefix();
+std::string RedemptionPrefix();
 std::string Spent(uint64_t round, uint64_t resident);
 std::string Award(uint64_t round, uint64_t resident, uint64_t initiative);
 std::string DistrictRound(uint64_t round, std::string_view district);

@@ -27,7 +27,7 @@ absl::StatusOr<v1::RoundTotals> ReadRoundTotals(const StateReader& state,
   totals.set_net_awarded(round.awarded() - round.withdrawn());
   totals.set_unspent(totals.issued() - totals.net_awarded());
   totals.set_lapsed(round.lapsed());
-  *totals.mutable_redemptions() = fund.redemptions();
+  *totals.mutable_redemptions() = round.redemptions();
 
   const std::string district_prefix = keys::DistrictRoundPrefix(round_id);
   UURO_ASSIGN_OR_RETURN(auto districts, state.Scan(district_prefix));

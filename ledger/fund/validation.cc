@@ -37,6 +37,44 @@ absl::Status Positive(std::string_view what, uint64_t amount) {
   return absl::OkStatus();
 }
 
+// District names, each valid and none named twice.
+absl::Status ValidateDistricts(
+    const google::protobuf::RepeatedPtrField<std::string>& names) {
+  if (static_cast<size_t>(names.size()) > kMaxDistrictsPerTx) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("at most ", kMaxDistrictsPerTx, " districts at once, not ",
+                     names.size()));
+  }
+  std::set<std::string> seen;
+  for (const std::string& name : names) {
+    UURO_RETURN_IF_ERROR(Text("district", name, 1, kMaxDistrictSize));
+    if (!seen.insert(name).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("district \"", name, "\" is named twice"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateFundRules(const v1::Genesis& g) {
+  if (g.format_version() != kFormatVersion) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the genesis format version is ", g.format_version(),
+                     "; these rules are version ", kFormatVersion));
+  }
+  if (g.council_quorum() > static_cast<uint32_t>(g.council_keys_size())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the council quorum of ", g.council_quorum(),
+                     " exceeds the ", g.council_keys_size(), " council keys"));
+  }
+  if (g.min_district_size() < 1) {
+    return absl::InvalidArgumentError(
+        "the minimum district size must be at least 1");
+  }
+  if (g.districts().empty()) return absl::OkStatus();
+  return ValidateDistricts(g.districts());
+}
+
 absl::Status ValidateGenesis(const v1::Genesis& g) {
   UURO_RETURN_IF_ERROR(ValidateOrigin(g.origin()));
   UURO_RETURN_IF_ERROR(Text("fund name", g.fund_name(), 1, kMaxFundNameSize));
@@ -54,17 +92,21 @@ absl::Status ValidateGenesis(const v1::Genesis& g) {
       return absl::InvalidArgumentError("a steward key is named twice");
     }
   }
-  seen.clear();
+  std::set<std::string> council;
   for (const std::string& key : g.council_keys()) {
     UURO_RETURN_IF_ERROR(Key("council key", key));
-    if (!seen.insert(key).second) {
+    if (!council.insert(key).second) {
       return absl::InvalidArgumentError("a council key is named twice");
+    }
+    if (seen.count(key) != 0) {
+      return absl::InvalidArgumentError(
+          "a key may not be both a steward and a council key");
     }
   }
   if (g.log_verifier_key().empty()) {
     return absl::InvalidArgumentError("genesis must name the log key");
   }
-  return absl::OkStatus();
+  return ValidateFundRules(g);
 }
 
 absl::Status ValidateOpenRound(const v1::OpenRound& r) {
@@ -133,7 +175,12 @@ absl::Status ValidatePayload(const v1::TxBody& body) {
       if (!r.replacement_key().empty()) {
         UURO_RETURN_IF_ERROR(Key("replacement key", r.replacement_key()));
       }
-      return Text("reason", r.reason(), 1, kMaxReasonSize);
+      if (r.reason_code() == v1::REVOCATION_REASON_UNSPECIFIED ||
+          !v1::RevocationReason_IsValid(r.reason_code())) {
+        return absl::InvalidArgumentError(
+            "the revocation needs a known reason code");
+      }
+      return absl::OkStatus();
     }
     case v1::TxBody::kOpenRound:
       return ValidateOpenRound(body.open_round());
@@ -173,10 +220,23 @@ absl::Status ValidatePayload(const v1::TxBody& body) {
       }
       return absl::OkStatus();
     }
+    case v1::TxBody::kDefineDistricts:
+      if (body.define_districts().names().empty()) {
+        return absl::InvalidArgumentError("name at least one district");
+      }
+      return ValidateDistricts(body.define_districts().names());
+    case v1::TxBody::kApproveRedemption:
+      return absl::OkStatus();  // Existence is a rule (NOT_FOUND).
     case v1::TxBody::PAYLOAD_NOT_SET:
       break;
   }
   return absl::InvalidArgumentError("the transaction has no payload");
+}
+
+std::optional<uint64_t> CheckedMul(uint64_t a, uint64_t b) {
+  uint64_t product;
+  if (__builtin_mul_overflow(a, b, &product)) return std::nullopt;
+  return product;
 }
 
 std::optional<uint64_t> CheckedAdd(uint64_t a, uint64_t b) {

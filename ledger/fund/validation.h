@@ -23,6 +23,11 @@ inline constexpr size_t kMaxReasonSize = 500;
 inline constexpr size_t kMaxPaymentReferenceSize = 140;
 inline constexpr size_t kMaxReportSize = 10000;
 inline constexpr uint64_t kMaxAllowance = 1'000'000'000'000;
+inline constexpr size_t kMaxDistrictsPerTx = 50;
+inline constexpr size_t kMaxDistricts = 1000;
+// The rules' format (Genesis.format_version). 2: credits keep their round,
+// districts are defined on the log, council quorum, reason codes.
+inline constexpr uint32_t kFormatVersion = 2;
 
 // The payload's fields on their own (step 7).
 absl::Status ValidatePayload(const v1::TxBody& body);
@@ -30,8 +35,9 @@ absl::Status ValidatePayload(const v1::TxBody& body);
 // An origin: 1 to kMaxOriginSize bytes of UTF-8 without spaces or controls.
 absl::Status ValidateOrigin(const std::string& origin);
 
-// a + b, or nullopt if it does not fit 64 bits.
+// a + b and a * b, or nullopt if the result does not fit 64 bits.
 std::optional<uint64_t> CheckedAdd(uint64_t a, uint64_t b);
+std::optional<uint64_t> CheckedMul(uint64_t a, uint64_t b);
 
 }  // namespace uuro::fund
 

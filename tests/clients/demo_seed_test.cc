@@ -37,8 +37,11 @@ TEST(DemoSeedTest, FillsAFreshLedgerWithinTheDefaultRateLimit) {
   EXPECT_EQ(fund->active_residents(), 200u);
   EXPECT_EQ(fund->initiatives(), 12u);
   EXPECT_NE(fund->open_round(), 0u);
-  // 1 genesis + 200 enrollments + 12 proposals + 1 round + 300 awards.
-  EXPECT_EQ(fund->entries(), 514u);
+  // 1 genesis + 1 definition of the districts genesis lacked + 200
+  // enrollments + 12 proposals + 1 round + 300 awards.
+  EXPECT_EQ(fund->entries(), 515u);
+  // The test ledger defines four; the seed adds the four it lacks.
+  EXPECT_EQ(fund->defined_districts_size(), 8);
   std::ifstream ids(demo + "/initiatives.txt");
   int lines = 0;
   for (std::string line; std::getline(ids, line);) ++lines;

@@ -27,6 +27,7 @@
 #include "ledger/fund/state_keys.h"
 #include "ledger/fund/totals.h"
 #include "ledger/fund/transaction.h"
+#include "ledger/fund/validation.h"
 #include "ledger/tlog/keys.h"
 #include "ledger/tlog/note.h"
 #include "uuro/v1/transaction.pb.h"
@@ -115,6 +116,9 @@ struct Fund {
         PublicKeyBytes(council.public_key()));
     genesis.mutable_genesis()->set_log_verifier_key(
         FormatVerifierKey(*MakeVerifier(kOrigin, log.public_key())));
+    genesis.mutable_genesis()->set_format_version(fund::kFormatVersion);
+    genesis.mutable_genesis()->set_min_district_size(1);
+    genesis.mutable_genesis()->add_districts("harbour");
     Commit(log, genesis);
     for (const SecretKey* r : {&alice, &owner}) {
       v1::TxBody enroll;

@@ -265,7 +265,8 @@ TEST_F(UurodAbuseTest, AnotherLedgersTransactionReplayedHereIsRefused) {
   testing::CommandResult init = testing::RunCommand(
       {testing::UurodBinary(), "init", "--data", other_data, "--origin",
        "other.uuro.example/ledger", "--steward-key",
-       FormatPublicKey(other_steward.public_key())});
+       FormatPublicKey(other_steward.public_key()), "--district", "harbour",
+       "--min-district-size", "1"});
   ASSERT_EQ(init.exit_code, 0) << init.output;
   testing::UurodProcess other_uurod(other_data);
   ASSERT_TRUE(other_uurod.Start().ok());

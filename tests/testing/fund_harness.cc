@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "ledger/fund/digest.h"
+#include "ledger/fund/validation.h"
 #include "ledger/store/rocks_log_store.h"
 #include "ledger/tlog/note.h"
 
@@ -17,12 +18,13 @@ std::unique_ptr<LogStore> MakeStore(const TempDir& dir) {
 
 }  // namespace
 
-FundHarness::FundHarness()
+FundHarness::FundHarness(FundOptions options)
     : store_(MakeStore(dir_)),
       state_(*store_),
       log_key_(SecretKey::Generate()),
       steward_(SecretKey::Generate()),
-      council_(SecretKey::Generate()) {
+      council_(SecretKey::Generate()),
+      council2_(SecretKey::Generate()) {
   v1::TxBody body;
   v1::Genesis* genesis = body.mutable_genesis();
   genesis->set_origin(kOrigin);
@@ -30,6 +32,12 @@ FundHarness::FundHarness()
   genesis->set_currency_name("Uuro");
   genesis->add_steward_keys(PublicKeyBytes(steward_.public_key()));
   genesis->add_council_keys(PublicKeyBytes(council_.public_key()));
+  genesis->add_council_keys(PublicKeyBytes(council2_.public_key()));
+  genesis->set_format_version(fund::kFormatVersion);
+  genesis->set_council_quorum(options.council_quorum);
+  genesis->set_min_district_size(options.min_district_size);
+  for (const char* district : kHarnessDistricts)
+    genesis->add_districts(district);
   genesis->set_log_verifier_key(
       FormatVerifierKey(*MakeVerifier(kOrigin, log_key_.public_key())));
   uint64_t saved = now_ms;

@@ -20,17 +20,28 @@ namespace uuro::testing {
 
 inline constexpr char kOrigin[] = "test.uuro.example/fund";
 inline constexpr uint64_t kStartMs = 1'800'000'000'000;  // Genesis time.
+// The districts the harness's genesis defines.
+inline constexpr const char* kHarnessDistricts[] = {"east", "harbour", "hills",
+                                                    "north", "south"};
+
+// What the harness's genesis sets beyond its keys.
+struct FundOptions {
+  uint32_t council_quorum = 0;     // Of the two council keys.
+  uint32_t min_district_size = 1;  // Rule tests use tiny districts.
+};
 
 class FundHarness {
  public:
-  // Creates the store and applies genesis with one steward and one council key.
-  FundHarness();
+  // Creates the store and applies genesis with one steward key, two council
+  // keys and the districts of kHarnessDistricts.
+  explicit FundHarness(FundOptions options = {});
   FundHarness(const FundHarness&) = delete;
   FundHarness& operator=(const FundHarness&) = delete;
 
   const SecretKey& log_key() const { return log_key_; }
   const SecretKey& steward() const { return steward_; }
   const SecretKey& council() const { return council_; }
+  const SecretKey& council2() const { return council2_; }
   LogStore& store() { return *store_; }
   const fund::StateReader& state() const { return state_; }
 
@@ -75,6 +86,7 @@ class FundHarness {
   SecretKey log_key_;
   SecretKey steward_;
   SecretKey council_;
+  SecretKey council2_;
   std::map<PublicKey, uint64_t> next_nonce_;
 };
 

@@ -63,14 +63,26 @@ NoteVerifier TestLedger::log_key() const {
   return *key;
 }
 
-std::unique_ptr<TestLedger> InitTestLedger() {
+std::unique_ptr<TestLedger> InitTestLedger(
+    const std::vector<std::string>& extra_init_args) {
   auto ledger = std::make_unique<TestLedger>();
   ledger->data = ledger->dir.Sub("data");
-  CommandResult init = RunCommand(
-      {UurodBinary(), "init", "--data", ledger->data, "--origin",
-       ledger->origin, "--steward-key",
-       FormatPublicKey(ledger->steward.public_key()), "--council-key",
-       FormatPublicKey(ledger->council.public_key())});
+  std::vector<std::string> args = {
+      UurodBinary(),   "init",
+      "--data",        ledger->data,
+      "--origin",      ledger->origin,
+      "--steward-key", FormatPublicKey(ledger->steward.public_key()),
+      "--council-key", FormatPublicKey(ledger->council.public_key()),
+      "--district",    "harbour",
+      "--district",    "north",
+      "--district",    "south",
+      "--district",    "hills"};
+  args.insert(args.end(), extra_init_args.begin(), extra_init_args.end());
+  if (std::find(args.begin(), args.end(), "--min-district-size") ==
+      args.end()) {
+    args.insert(args.end(), {"--min-district-size", "1"});
+  }
+  CommandResult init = RunCommand(args);
   if (init.exit_code != 0) {
     ADD_FAILURE() << "uurod init failed: " << init.output;
     return nullptr;

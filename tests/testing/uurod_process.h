@@ -54,8 +54,11 @@ struct TestLedger {
   std::string vkey_text;  // The log's verifier key, as init printed it.
   NoteVerifier log_key() const;
 };
-// Fails the calling test (and returns nullptr) if init fails.
-std::unique_ptr<TestLedger> InitTestLedger();
+// Fails the calling test (and returns nullptr) if init fails. The ledger
+// defines the districts harbour, hills, north and south and allows districts of
+// one resident; `extra_init_args` go to `uurod init` as well.
+std::unique_ptr<TestLedger> InitTestLedger(
+    const std::vector<std::string>& extra_init_args = {});
 
 class UurodProcess {
  public:

@@ -55,6 +55,9 @@ void MustSubmit(FundHarness& h, const SecretKey& signer, v1::TxBody body) {
 // the residents' keys (the harness holds the others).
 std::vector<SecretKey> BuildFund(FundHarness& h) {
   std::vector<SecretKey> residents;
+  v1::TxBody districts;
+  districts.mutable_define_districts()->add_names("old town");
+  MustSubmit(h, h.steward(), districts);
   residents.push_back(h.EnrollNew("north"));
   residents.push_back(h.EnrollNew("south"));
   residents.push_back(SecretKey::Generate());  // Takes over from bob.
@@ -84,6 +87,9 @@ std::vector<SecretKey> BuildFund(FundHarness& h) {
       h.Submit(alice, FundHarness::RequestRedemption(init, 12));
   EXPECT_TRUE(pending.ok()) << pending.status();
   if (!pending.ok()) return residents;
+  v1::TxBody approve;
+  approve.mutable_approve_redemption()->set_request_id(pending->index);
+  MustSubmit(h, h.council(), approve);
   v1::TxBody settle;
   settle.mutable_settle_redemption()->set_request_id(pending->index);
   settle.mutable_settle_redemption()->set_payment_reference("PAY-7");
@@ -99,7 +105,7 @@ std::vector<SecretKey> BuildFund(FundHarness& h) {
   revoke.mutable_revoke_resident()->set_key(KeyStr(bob.public_key()));
   revoke.mutable_revoke_resident()->set_replacement_key(
       KeyStr(residents[2].public_key()));
-  revoke.mutable_revoke_resident()->set_reason("Lost phone");
+  revoke.mutable_revoke_resident()->set_reason_code(v1::REVOCATION_KEY_LOST);
   MustSubmit(h, h.steward(), revoke);
   return residents;
 }
@@ -361,7 +367,8 @@ TEST(CorruptionTest, ResignedCorruptBodiesAreRefusedOrAppliedWhole) {
   ASSERT_FALSE(HasFailure());
   std::map<PublicKey, const SecretKey*> secret = {
       {h.log_key().public_key(), &h.log_key()},
-      {h.steward().public_key(), &h.steward()}};
+      {h.steward().public_key(), &h.steward()},
+      {h.council().public_key(), &h.council()}};
   for (const SecretKey& key : residents) secret[key.public_key()] = &key;
   const Logged log = ReadLog(h.store());
   std::set<Bytes> applied(log.envelopes.begin(), log.envelopes.end());

@@ -39,8 +39,10 @@
 // UURO_PROPERTY_STATS=1 prints the outcomes per kind of transaction.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -55,6 +57,7 @@
 #include "ledger/fund/state_keys.h"
 #include "ledger/fund/state_view.h"
 #include "ledger/fund/transaction.h"
+#include "ledger/fund/validation.h"
 #include "ledger/store/rocks_log_store.h"
 #include "ledger/tlog/note.h"
 #include "tests/ledger/fund/reference_model.h"
@@ -73,6 +76,7 @@ constexpr uint64_t kGenesisMs = 1'800'000'000'000;
 // limits, the last one being exactly 32 bytes.
 const char* const kDistricts[] = {"north",      "south",    "east",
                                   "Hervanta–Ö", "old town", "ääääääääääääääää"};
+// Genesis defines the first four; stewards define the rest as the run goes.
 // Initiatives may also name a district where nobody is enrolled.
 const char* const kInitiativeDistricts[] = {"north", "south", "Hervanta–Ö",
                                             "old town", "harbour"};
@@ -322,6 +326,8 @@ class PropertyRun {
         2,                            // 9 report
         2,                            // 10 identical resubmission
         0.05,                         // 11 second genesis
+        0.3,                          // 12 define districts
+        2,                            // 13 council approval
     };
     std::discrete_distribution<int> pick(std::begin(weights),
                                          std::end(weights));
@@ -348,6 +354,10 @@ class PropertyRun {
         return PlanReport();
       case 10:
         return Planned{"resubmission", nullptr, {}};
+      case 12:
+        return PlanDefineDistricts();
+      case 13:
+        return PlanApprove();
       default: {
         // Valid in itself and signed by the log key it names, so that only
         // "a genesis after it" refuses it.
@@ -357,6 +367,50 @@ class PropertyRun {
         return p;
       }
     }
+  }
+
+  Planned PlanDefineDistricts() {
+    Planned p{"define districts", StewardSigner(), {}};
+    v1::DefineDistricts* d = p.body.mutable_define_districts();
+    std::vector<std::string> all(std::begin(kDistricts), std::end(kDistricts));
+    all.push_back("harbour");
+    for (int n = static_cast<int>(Uniform(1, 2)); n > 0; --n) {
+      std::string name = Pick(all);
+      if (std::find(d->names().begin(), d->names().end(), name) ==
+          d->names().end()) {
+        d->add_names(name);
+      }
+    }
+    if (Chance(0.05)) {
+      p.kind += " (named twice)";
+      d->add_names(d->names(0));
+    } else if (Chance(0.03)) {
+      p.kind += " (none)";
+      d->clear_names();
+    } else if (auto bad = MaybeBadText(0.03, 32)) {
+      p.kind += " (bad name)";
+      d->add_names(*bad);
+    }
+    return p;
+  }
+
+  Planned PlanApprove() {
+    std::vector<uint64_t> pending, decided;
+    for (const auto& [id, r] : model_.redemptions()) {
+      (r.status == v1::REDEMPTION_PENDING ? pending : decided).push_back(id);
+    }
+    Planned p{"approve", Chance(0.9) ? &council_ : StewardSigner(), {}};
+    uint64_t id = BogusId();
+    if (!pending.empty() && Chance(0.85)) {
+      id = Pick(pending);
+    } else if (!decided.empty() && Chance(0.7)) {
+      id = Pick(decided);
+      p.kind += " (decided already)";
+    } else {
+      p.kind += " (unknown request)";
+    }
+    p.body.mutable_approve_redemption()->set_request_id(id);
+    return p;
   }
 
   Planned PlanEnroll() {
@@ -371,7 +425,11 @@ class PropertyRun {
       e->set_key(KeyString(NewKey().public_key()));
     }
     e->set_district(District());
-    if (Chance(0.03)) {
+    if (Chance(0.02)) {
+      p.kind += " (office key)";
+      e->set_key(KeyString(Chance(0.5) ? council_.public_key()
+                                       : Pick(stewards_)->public_key()));
+    } else if (Chance(0.03)) {
       p.kind += " (bad key)";
       e->set_key(e->key().substr(0, 31));
     } else if (auto bad = MaybeBadText(0.03, 32)) {
@@ -414,13 +472,18 @@ class PropertyRun {
       p.kind += " with itself as replacement";
       r->set_replacement_key(r->key());
     }
-    r->set_reason(Reason());
+    r->set_reason_code(static_cast<v1::RevocationReason>(Uniform(1, 4)));
     if (Chance(0.02)) {
       p.kind += " (bad replacement)";
       r->set_replacement_key(std::string(31, 'k'));
-    } else if (auto bad = MaybeBadText(0.03, 500)) {
-      p.kind += " (bad reason)";
-      r->set_reason(*bad);
+    } else if (Chance(0.02)) {
+      p.kind += " (bad reason code)";
+      r->set_reason_code(
+          static_cast<v1::RevocationReason>(Chance(0.5) ? 0 : 7));
+    } else if (target_active && Chance(0.03)) {
+      p.kind += " (office key as replacement)";
+      r->set_replacement_key(KeyString(
+          Chance(0.5) ? council_.public_key() : stewards_[0]->public_key()));
     }
     return p;
   }
@@ -747,6 +810,23 @@ class PropertyRun {
     r->set_initiative_id(initiative);
     r->set_amount(amount);
     r->set_purpose("Materials");
+    if (Chance(0.15)) {
+      // A named round: mostly a closed one, else the open one or none.
+      std::vector<uint64_t> closed;
+      for (const auto& [id, round] : model_.rounds()) {
+        if (round.closed) closed.push_back(id);
+      }
+      if (!closed.empty() && Chance(0.8)) {
+        p.kind += " (named round)";
+        r->set_round_id(Pick(closed));
+      } else if (model_.open_round() != 0 && Chance(0.5)) {
+        p.kind += " (named open round)";
+        r->set_round_id(model_.open_round());
+      } else {
+        p.kind += " (named unknown round)";
+        r->set_round_id(BogusId());
+      }
+    }
     if (auto bad = MaybeBadText(0.03, 500)) {
       p.kind += " (bad purpose)";
       r->set_purpose(*bad);
@@ -836,6 +916,10 @@ class PropertyRun {
       g.add_steward_keys(KeyString(steward->public_key()));
     }
     g.add_council_keys(KeyString(council_.public_key()));
+    g.set_format_version(fund::kFormatVersion);
+    g.set_council_quorum(1);
+    g.set_min_district_size(2);
+    for (int i = 0; i < 4; ++i) g.add_districts(kDistricts[i]);
     auto verifier = MakeVerifier(kPropertyOrigin, log_key_.public_key());
     if (!verifier.ok()) std::abort();
     g.set_log_verifier_key(FormatVerifierKey(*verifier));
@@ -1025,6 +1109,58 @@ class PropertyRun {
         << "\n  model: " << expected.ShortDebugString();
   }
 
+  // Conservation from independent sums: the fund's and every round's
+  // redemption totals against the draws of the redemption records, and each
+  // initiative's redeemed and pending against its per-round records.
+  void CheckRedemptionSums(const fund::StateReader& state) {
+    auto records = state.Scan("redemption/");
+    ASSERT_TRUE(records.ok()) << records.status();
+    std::map<uint64_t, v1::RedemptionTotals> by_round;
+    std::map<uint64_t, std::pair<uint64_t, uint64_t>> by_initiative;
+    v1::RedemptionTotals all;
+    for (const auto& [key, value] : *records) {
+      v1::RedemptionRecord r;
+      ASSERT_TRUE(
+          r.ParseFromArray(value.data(), static_cast<int>(value.size())));
+      uint64_t credits = 0;
+      for (const v1::RedemptionDraw& d : r.draws()) {
+        credits += d.credits();
+        AddDraw(r.status(), d, by_round[d.round_id()]);
+        AddDraw(r.status(), d, all);
+      }
+      EXPECT_EQ(credits, r.amount()) << context_ << ": draws of " << r.id();
+    }
+    auto fund = fund::ReadFund(state);
+    ASSERT_TRUE(fund.ok());
+    v1::RedemptionTotals real = fund->redemptions();
+    EXPECT_EQ(real.SerializeAsString(), all.SerializeAsString())
+        << context_ << ": fund redemption totals " << real.ShortDebugString()
+        << " != sums of the records' draws " << all.ShortDebugString();
+    for (const auto& [round, sum] : by_round) {
+      auto record = fund::ReadRound(state, round);
+      ASSERT_TRUE(record.ok());
+      EXPECT_EQ(record->redemptions().SerializeAsString(),
+                sum.SerializeAsString())
+          << context_ << ": round " << round << " redemption totals";
+    }
+  }
+
+  static void AddDraw(v1::RedemptionStatus status, const v1::RedemptionDraw& d,
+                      v1::RedemptionTotals& t) {
+    t.set_requested(t.requested() + d.credits());
+    t.set_requested_cents(t.requested_cents() + d.cents());
+    if (status == v1::REDEMPTION_SETTLED) {
+      t.set_settled(t.settled() + d.credits());
+      t.set_settled_cents(t.settled_cents() + d.cents());
+    } else if (status == v1::REDEMPTION_REJECTED) {
+      t.set_rejected(t.rejected() + d.credits());
+      t.set_rejected_cents(t.rejected_cents() + d.cents());
+    } else {
+      t.set_pending(t.pending() + d.credits());
+      t.set_pending_cents(t.pending_cents() + d.cents());
+    }
+  }
+
   void CheckRound(const fund::StateReader& state, uint64_t id) {
     auto round = fund::ReadRound(state, id);
     ASSERT_TRUE(round.ok())
@@ -1039,6 +1175,22 @@ class PropertyRun {
       EXPECT_EQ(round->lapsed(), unspent)
           << context_ << ": round " << id << ": lapsed != unspent";
     }
+    // The same from the real per-resident records: net awarded is the sum of
+    // what each resident spent in the round.
+    std::string spent_prefix = fund::keys::Spent(id, 0);
+    spent_prefix.resize(spent_prefix.size() - 8);
+    auto spent = state.Scan(spent_prefix);
+    ASSERT_TRUE(spent.ok()) << spent.status();
+    uint64_t spent_sum = 0;
+    for (const auto& [key, value] : *spent) {
+      v1::SpentRecord record;
+      ASSERT_TRUE(
+          record.ParseFromArray(value.data(), static_cast<int>(value.size())));
+      spent_sum += record.amount();
+    }
+    EXPECT_EQ(round->awarded() - round->withdrawn(), spent_sum)
+        << context_ << ": round " << id
+        << ": net awarded != the sum of the residents' spent records";
     v1::RoundRecord expected = model_.ExpectedRound(id);
     EXPECT_TRUE(Same(*round, expected))
         << context_ << ": round " << id
@@ -1059,6 +1211,21 @@ class PropertyRun {
               model_.NetAwardedTo(id))
         << context_ << ": initiative " << id
         << ": received != the sum of its net awards";
+    // The same identities from the real per-round records: what the closed
+    // rounds gave, redeemed and hold pending.
+    uint64_t received = 0, redeemed = 0, pending = 0, cents = 0;
+    for (const auto& [rid, round] : model_.rounds()) {
+      auto held = fund::ReadInitiativeRound(state, rid, id);
+      ASSERT_TRUE(held.ok()) << held.status();
+      if (round.closed) received += held->awarded() - held->withdrawn();
+      redeemed += held->redeemed();
+      pending += held->pending();
+      cents += held->redeemed_cents();
+    }
+    EXPECT_EQ(real.received_final(), received) << context_ << ": " << id;
+    EXPECT_EQ(real.redeemed(), redeemed) << context_ << ": " << id;
+    EXPECT_EQ(real.pending(), pending) << context_ << ": " << id;
+    EXPECT_EQ(real.redeemed_cents(), cents) << context_ << ": " << id;
     v1::InitiativeRecord expected = model_.ExpectedInitiative(id);
     EXPECT_TRUE(Same(real, expected))
         << context_ << ": initiative " << id
@@ -1185,16 +1352,23 @@ class PropertyRun {
         break;
       }
       case v1::TxBody::kRequestRedemption:
-        initiatives.insert(body.request_redemption().initiative_id());
-        CheckRedemption(state, index);
-        break;
+      case v1::TxBody::kApproveRedemption:
       case v1::TxBody::kSettleRedemption:
       case v1::TxBody::kRejectRedemption: {
-        uint64_t id = body.has_settle_redemption()
+        uint64_t id = body.has_request_redemption() ? index
+                      : body.has_approve_redemption()
+                          ? body.approve_redemption().request_id()
+                      : body.has_settle_redemption()
                           ? body.settle_redemption().request_id()
                           : body.reject_redemption().request_id();
-        initiatives.insert(model_.redemptions().at(id).initiative);
+        const ModelRedemption& r = model_.redemptions().at(id);
+        initiatives.insert(r.initiative);
+        for (const ModelDraw& d : r.draws) {
+          rounds.insert(d.round);
+          initiative_rounds.insert({d.round, r.initiative});
+        }
         CheckRedemption(state, id);
+        CheckRedemptionSums(state);
         break;
       }
       case v1::TxBody::kPostReport:

@@ -47,6 +47,26 @@ PublicKey ToKey(const std::string& bytes) {
   return key;
 }
 
+// Adds the parts of `r` drawn on `round` (all parts if 0) to `t`.
+void AddRedemption(const ModelRedemption& r, uint64_t round,
+                   v1::RedemptionTotals& t) {
+  for (const ModelDraw& d : r.draws) {
+    if (round != 0 && d.round != round) continue;
+    t.set_requested(t.requested() + d.credits);
+    t.set_requested_cents(t.requested_cents() + d.cents);
+    if (r.status == v1::REDEMPTION_SETTLED) {
+      t.set_settled(t.settled() + d.credits);
+      t.set_settled_cents(t.settled_cents() + d.cents);
+    } else if (r.status == v1::REDEMPTION_REJECTED) {
+      t.set_rejected(t.rejected() + d.credits);
+      t.set_rejected_cents(t.rejected_cents() + d.cents);
+    } else {
+      t.set_pending(t.pending() + d.credits);
+      t.set_pending_cents(t.pending_cents() + d.cents);
+    }
+  }
+}
+
 bool LinkOk(const std::string& link) {
   if (!ModelTextOk(link, 1, 500)) return false;
   return link.rfind("https://", 0) == 0 || link.rfind("http://", 0) == 0;
@@ -82,6 +102,31 @@ bool ReferenceModel::IsSteward(const PublicKey& key) const {
   return false;
 }
 
+bool ReferenceModel::IsCouncil(const PublicKey& key) const {
+  std::string k(key.begin(), key.end());
+  const auto& council = genesis_.council_keys();
+  return std::find(council.begin(), council.end(), k) != council.end();
+}
+
+bool ReferenceModel::OfficeKey(const std::string& key) const {
+  const auto& s = genesis_.steward_keys();
+  const auto& c = genesis_.council_keys();
+  return std::find(s.begin(), s.end(), key) != s.end() ||
+         std::find(c.begin(), c.end(), key) != c.end();
+}
+
+// Every district with active residents has at least the genesis minimum.
+bool ReferenceModel::DistrictsLargeEnough() const {
+  std::map<std::string, uint64_t> count;
+  for (const auto& [id, resident] : residents_) {
+    if (resident.active) ++count[resident.district];
+  }
+  for (const auto& [district, n] : count) {
+    if (n < genesis_.min_district_size()) return false;
+  }
+  return true;
+}
+
 const ModelResident* ReferenceModel::ActiveResident(
     const PublicKey& key) const {
   auto it = keys_.find(key);
@@ -106,6 +151,8 @@ Prediction ReferenceModel::Apply(const ModelTx& tx) {
     if (!body.has_genesis()) return refuse(Code::kFailedPrecondition);
     genesis_ = body.genesis();
     genesis_done_ = true;
+    defined_districts_.insert(genesis_.districts().begin(),
+                              genesis_.districts().end());
   } else {
     // Step 3.
     if (body.origin() != origin_) return refuse(Code::kInvalidArgument);
@@ -161,7 +208,9 @@ absl::StatusCode ReferenceModel::CheckPayload(const ModelTx& tx) const {
         return Code::kInvalidArgument;
       }
       if (Code c = CheckSteward(tx); c != Code::kOk) return c;
+      if (!defined_districts_.count(p.district())) return Code::kNotFound;
       if (keys_.count(ToKey(p.key()))) return Code::kAlreadyExists;
+      if (OfficeKey(p.key())) return Code::kFailedPrecondition;
       return Code::kOk;
     }
 
@@ -170,7 +219,8 @@ absl::StatusCode ReferenceModel::CheckPayload(const ModelTx& tx) const {
       if (p.key().size() != kPublicKeySize ||
           (!p.replacement_key().empty() &&
            p.replacement_key().size() != kPublicKeySize) ||
-          !ModelTextOk(p.reason(), 1, 500)) {
+          p.reason_code() < v1::REVOCATION_KEY_LOST ||
+          p.reason_code() > v1::REVOCATION_ENROLLED_IN_ERROR) {
         return Code::kInvalidArgument;
       }
       if (Code c = CheckSteward(tx); c != Code::kOk) return c;
@@ -180,6 +230,9 @@ absl::StatusCode ReferenceModel::CheckPayload(const ModelTx& tx) const {
       if (!p.replacement_key().empty() &&
           keys_.count(ToKey(p.replacement_key()))) {
         return Code::kAlreadyExists;
+      }
+      if (!p.replacement_key().empty() && OfficeKey(p.replacement_key())) {
+        return Code::kFailedPrecondition;
       }
       return Code::kOk;
     }
@@ -195,6 +248,7 @@ absl::StatusCode ReferenceModel::CheckPayload(const ModelTx& tx) const {
       if (open_round_ != 0) return Code::kFailedPrecondition;
       // "closing after the entry's time": a rule of the round's window.
       if (p.closes_at_ms() <= tx.time_ms) return Code::kFailedPrecondition;
+      if (!DistrictsLargeEnough()) return Code::kFailedPrecondition;
       return Code::kOk;
     }
 
@@ -216,7 +270,9 @@ absl::StatusCode ReferenceModel::CheckPayload(const ModelTx& tx) const {
                 p.links_size() <= 5;
       for (const std::string& link : p.links()) ok = ok && LinkOk(link);
       if (!ok) return Code::kInvalidArgument;
-      return CheckResident(tx);
+      if (Code c = CheckResident(tx); c != Code::kOk) return c;
+      return defined_districts_.count(p.district()) ? Code::kOk
+                                                    : Code::kNotFound;
     }
 
     case v1::TxBody::kSuspendInitiative:
@@ -266,40 +322,26 @@ absl::StatusCode ReferenceModel::CheckPayload(const ModelTx& tx) const {
       return Code::kOk;
     }
 
-    case v1::TxBody::kRequestRedemption: {
-      const v1::RequestRedemption& p = body.request_redemption();
-      if (p.amount() < 1 || !ModelTextOk(p.purpose(), 1, 500)) {
-        return Code::kInvalidArgument;
-      }
-      const ModelResident* resident = ActiveResident(tx.signer);
-      if (resident == nullptr) return Code::kPermissionDenied;
-      auto it = initiatives_.find(p.initiative_id());
-      if (it == initiatives_.end()) return Code::kNotFound;
-      if (it->second.owner != resident->id) return Code::kPermissionDenied;
-      if (it->second.suspended || p.amount() > Balance(p.initiative_id())) {
-        return Code::kFailedPrecondition;
-      }
-      return Code::kOk;
-    }
-
+    case v1::TxBody::kRequestRedemption:
+      return CheckRedemption(tx);
     case v1::TxBody::kSettleRedemption:
-    case v1::TxBody::kRejectRedemption: {
-      bool settle = body.has_settle_redemption();
-      uint64_t id = settle ? body.settle_redemption().request_id()
-                           : body.reject_redemption().request_id();
-      bool text_ok =
-          settle ? ModelTextOk(body.settle_redemption().payment_reference(), 1,
-                               140)
-                 : ModelTextOk(body.reject_redemption().reason(), 1, 500);
-      if (!text_ok) return Code::kInvalidArgument;
-      if (Code c = CheckSteward(tx); c != Code::kOk) return c;
-      auto it = redemptions_.find(id);
+    case v1::TxBody::kRejectRedemption:
+      return CheckDecision(tx);
+    case v1::TxBody::kApproveRedemption: {
+      if (!IsCouncil(tx.signer)) return Code::kPermissionDenied;
+      auto it = redemptions_.find(body.approve_redemption().request_id());
       if (it == redemptions_.end()) return Code::kNotFound;
       if (it->second.status != v1::REDEMPTION_PENDING) {
         return Code::kFailedPrecondition;
       }
+      std::string signer(tx.signer.begin(), tx.signer.end());
+      for (const std::string& k : it->second.approvals) {
+        if (k == signer) return Code::kAlreadyExists;
+      }
       return Code::kOk;
     }
+    case v1::TxBody::kDefineDistricts:
+      return CheckDistricts(body.define_districts(), tx);
 
     case v1::TxBody::kPostReport: {
       const v1::PostReport& p = body.post_report();
@@ -322,13 +364,125 @@ absl::StatusCode ReferenceModel::CheckPayload(const ModelTx& tx) const {
   return Code::kInvalidArgument;
 }
 
+absl::StatusCode ReferenceModel::CheckRedemption(const ModelTx& tx) const {
+  const v1::RequestRedemption& p = tx.body.request_redemption();
+  if (p.amount() < 1 || !ModelTextOk(p.purpose(), 1, 500)) {
+    return Code::kInvalidArgument;
+  }
+  const ModelResident* resident = ActiveResident(tx.signer);
+  if (resident == nullptr) return Code::kPermissionDenied;
+  auto it = initiatives_.find(p.initiative_id());
+  if (it == initiatives_.end()) return Code::kNotFound;
+  if (it->second.owner != resident->id) return Code::kPermissionDenied;
+  if (it->second.suspended) return Code::kFailedPrecondition;
+  if (p.round_id() != 0) {
+    auto round = rounds_.find(p.round_id());
+    if (round == rounds_.end()) return Code::kNotFound;
+    if (!round->second.closed) return Code::kFailedPrecondition;
+  }
+  if (!PlanDraws(p.initiative_id(), p.amount(), p.round_id())) {
+    return Code::kFailedPrecondition;
+  }
+  return Code::kOk;
+}
+
+absl::StatusCode ReferenceModel::CheckDecision(const ModelTx& tx) const {
+  const v1::TxBody& body = tx.body;
+  bool settle = body.has_settle_redemption();
+  uint64_t id = settle ? body.settle_redemption().request_id()
+                       : body.reject_redemption().request_id();
+  bool text_ok =
+      settle ? ModelTextOk(body.settle_redemption().payment_reference(), 1, 140)
+             : ModelTextOk(body.reject_redemption().reason(), 1, 500);
+  if (!text_ok) return Code::kInvalidArgument;
+  if (Code c = CheckSteward(tx); c != Code::kOk) return c;
+  auto it = redemptions_.find(id);
+  if (it == redemptions_.end()) return Code::kNotFound;
+  if (it->second.status != v1::REDEMPTION_PENDING) {
+    return Code::kFailedPrecondition;
+  }
+  if (settle) {
+    uint32_t approvals = 0;
+    for (const std::string& k : it->second.approvals) {
+      if (IsCouncil(ToKey(k))) ++approvals;
+    }
+    if (approvals < genesis_.council_quorum()) {
+      return Code::kFailedPrecondition;
+    }
+  }
+  return Code::kOk;
+}
+
+absl::StatusCode ReferenceModel::CheckDistricts(const v1::DefineDistricts& p,
+                                                const ModelTx& tx) const {
+  if (p.names().empty() || p.names_size() > 50) return Code::kInvalidArgument;
+  std::set<std::string> seen;
+  for (const std::string& name : p.names()) {
+    if (!ModelTextOk(name, 1, 32) || !seen.insert(name).second) {
+      return Code::kInvalidArgument;
+    }
+  }
+  if (Code c = CheckSteward(tx); c != Code::kOk) return c;
+  for (const std::string& name : p.names()) {
+    if (defined_districts_.count(name)) return Code::kAlreadyExists;
+  }
+  if (defined_districts_.size() + seen.size() > 1000) {
+    return Code::kFailedPrecondition;
+  }
+  return Code::kOk;
+}
+
+void ReferenceModel::ApplyRedemption(const ModelTx& tx, uint64_t index) {
+  const v1::TxBody& body = tx.body;
+  if (body.has_request_redemption()) {
+    const v1::RequestRedemption& p = body.request_redemption();
+    ModelRedemption r;
+    r.id = index;
+    r.initiative = p.initiative_id();
+    r.amount = p.amount();
+    r.round = p.round_id();
+    r.purpose = p.purpose();
+    r.requested_at_ms = tx.time_ms;
+    r.draws = *PlanDraws(p.initiative_id(), p.amount(), p.round_id());
+    // By rule only if every round's settled-by-rule plus pending plus this
+    // part stays within that round's threshold.
+    bool by_rule = true;
+    for (const ModelDraw& d : r.draws) {
+      uint64_t used =
+          Drawn(d.round, r.initiative, v1::REDEMPTION_SETTLED, true) +
+          Drawn(d.round, r.initiative, v1::REDEMPTION_PENDING) + d.credits;
+      if (used > rounds_.at(d.round).rules.trust_threshold()) by_rule = false;
+    }
+    if (by_rule) {
+      r.status = v1::REDEMPTION_SETTLED;
+      r.by_rule = true;
+      r.decided_at_ms = tx.time_ms;
+    }
+    redemptions_[index] = std::move(r);
+  } else if (body.has_approve_redemption()) {
+    redemptions_.at(body.approve_redemption().request_id())
+        .approvals.push_back(std::string(tx.signer.begin(), tx.signer.end()));
+  } else if (body.has_settle_redemption()) {
+    ModelRedemption& r = redemptions_.at(body.settle_redemption().request_id());
+    r.status = v1::REDEMPTION_SETTLED;
+    r.payment_reference = body.settle_redemption().payment_reference();
+    r.decided_at_ms = tx.time_ms;
+  } else {
+    ModelRedemption& r = redemptions_.at(body.reject_redemption().request_id());
+    r.status = v1::REDEMPTION_REJECTED;
+    r.reject_reason = body.reject_redemption().reason();
+    r.decided_at_ms = tx.time_ms;
+  }
+}
+
 void ReferenceModel::ApplyPayload(const ModelTx& tx, uint64_t index) {
   const v1::TxBody& body = tx.body;
   switch (body.payload_case()) {
     case v1::TxBody::kEnrollResident: {
       const v1::EnrollResident& p = body.enroll_resident();
       PublicKey key = ToKey(p.key());
-      residents_[index] = ModelResident{index, key, p.district(), true, ""};
+      residents_[index] = ModelResident{index, key, p.district(), true,
+                                        v1::REVOCATION_REASON_UNSPECIFIED};
       keys_[key] = KeyState{index, false};
       if (open_round_ != 0) rounds_.at(open_round_).given.insert(index);
       break;
@@ -340,7 +494,7 @@ void ReferenceModel::ApplyPayload(const ModelTx& tx, uint64_t index) {
       ModelResident& resident = residents_.at(old.resident);
       if (p.replacement_key().empty()) {
         resident.active = false;
-        resident.revoke_reason = p.reason();
+        resident.revoke_reason = p.reason_code();
       } else {
         resident.key = ToKey(p.replacement_key());
         keys_[resident.key] = KeyState{resident.id, false};
@@ -403,38 +557,16 @@ void ReferenceModel::ApplyPayload(const ModelTx& tx, uint64_t index) {
       moves_.push_back(move);
       break;
     }
-    case v1::TxBody::kRequestRedemption: {
-      const v1::RequestRedemption& p = body.request_redemption();
-      ModelRedemption& r = redemptions_[index];
-      r.id = index;
-      r.initiative = p.initiative_id();
-      r.amount = p.amount();
-      r.purpose = p.purpose();
-      r.requested_at_ms = tx.time_ms;
-      if (last_round_ != 0 &&
-          p.amount() <= rounds_.at(last_round_).rules.trust_threshold()) {
-        r.status = v1::REDEMPTION_SETTLED;
-        r.by_rule = true;
-        r.decided_at_ms = tx.time_ms;
-      }
+    case v1::TxBody::kRequestRedemption:
+    case v1::TxBody::kApproveRedemption:
+    case v1::TxBody::kSettleRedemption:
+    case v1::TxBody::kRejectRedemption:
+      ApplyRedemption(tx, index);
       break;
-    }
-    case v1::TxBody::kSettleRedemption: {
-      ModelRedemption& r =
-          redemptions_.at(body.settle_redemption().request_id());
-      r.status = v1::REDEMPTION_SETTLED;
-      r.payment_reference = body.settle_redemption().payment_reference();
-      r.decided_at_ms = tx.time_ms;
+    case v1::TxBody::kDefineDistricts:
+      defined_districts_.insert(body.define_districts().names().begin(),
+                                body.define_districts().names().end());
       break;
-    }
-    case v1::TxBody::kRejectRedemption: {
-      ModelRedemption& r =
-          redemptions_.at(body.reject_redemption().request_id());
-      r.status = v1::REDEMPTION_REJECTED;
-      r.reject_reason = body.reject_redemption().reason();
-      r.decided_at_ms = tx.time_ms;
-      break;
-    }
     case v1::TxBody::kPostReport: {
       const v1::PostReport& p = body.post_report();
       reports_.push_back(ModelReport{p.initiative_id(), index, p.text(),
@@ -484,6 +616,53 @@ uint64_t ReferenceModel::NetAwardedTo(uint64_t initiative) const {
   return sum;
 }
 
+uint64_t ReferenceModel::NetAwardedIn(uint64_t round,
+                                      uint64_t initiative) const {
+  uint64_t sum = 0;
+  for (const auto& [key, net] : awards_) {
+    if (std::get<0>(key) == round && std::get<2>(key) == initiative) {
+      sum += net;
+    }
+  }
+  return sum;
+}
+
+uint64_t ReferenceModel::Drawn(uint64_t round, uint64_t initiative,
+                               v1::RedemptionStatus status, bool by_rule,
+                               bool cents) const {
+  uint64_t sum = 0;
+  for (const auto& [id, r] : redemptions_) {
+    if (r.initiative != initiative || r.status != status) continue;
+    if (by_rule && !r.by_rule) continue;
+    for (const ModelDraw& d : r.draws) {
+      if (d.round == round) sum += cents ? d.cents : d.credits;
+    }
+  }
+  return sum;
+}
+
+uint64_t ReferenceModel::Left(uint64_t round, uint64_t initiative) const {
+  return NetAwardedIn(round, initiative) -
+         Drawn(round, initiative, v1::REDEMPTION_SETTLED) -
+         Drawn(round, initiative, v1::REDEMPTION_PENDING);
+}
+
+std::optional<std::vector<ModelDraw>> ReferenceModel::PlanDraws(
+    uint64_t initiative, uint64_t amount, uint64_t named) const {
+  std::vector<ModelDraw> draws;
+  uint64_t rest = amount;
+  for (const auto& [id, round] : rounds_) {  // Ids ascend: oldest first.
+    if (rest == 0) break;
+    if (!round.closed || (named != 0 && id != named)) continue;
+    uint64_t take = std::min(rest, Left(id, initiative));
+    if (take == 0) continue;
+    draws.push_back({id, take, take * round.rules.credit_value_cents()});
+    rest -= take;
+  }
+  if (rest != 0) return std::nullopt;
+  return draws;
+}
+
 uint64_t ReferenceModel::Cap(uint64_t round) const {
   const v1::OpenRound& rules = rounds_.at(round).rules;
   return rules.allowance() * rules.max_share_percent() / 100;
@@ -530,23 +709,17 @@ v1::FundRecord ReferenceModel::ExpectedFund() const {
   fund.set_rounds(rounds_.size());
   fund.set_open_round(open_round_);
   fund.set_last_round(last_round_);
-  v1::RedemptionTotals* totals = fund.mutable_redemptions();
   for (const auto& [id, r] : redemptions_) {
-    totals->set_requested(totals->requested() + r.amount);
-    switch (r.status) {
-      case v1::REDEMPTION_SETTLED:
-        totals->set_settled(totals->settled() + r.amount);
-        break;
-      case v1::REDEMPTION_REJECTED:
-        totals->set_rejected(totals->rejected() + r.amount);
-        break;
-      default:
-        totals->set_pending(totals->pending() + r.amount);
-        break;
-    }
+    AddRedemption(r, 0, *fund.mutable_redemptions());
   }
   fund.set_last_time_ms(last_time_ms_);
   fund.set_entries(next_index_);
+  fund.set_format_version(genesis_.format_version());
+  fund.set_council_quorum(genesis_.council_quorum());
+  fund.set_min_district_size(genesis_.min_district_size());
+  for (const std::string& d : defined_districts_) {
+    fund.add_defined_districts(d);
+  }
   return fund;
 }
 
@@ -567,6 +740,10 @@ v1::RoundRecord ReferenceModel::ExpectedRound(uint64_t id) const {
     }
   }
   if (round.closed) record.set_lapsed(Unspent(id));
+  for (const auto& [rid, r] : redemptions_) {
+    AddRedemption(r, id, *record.mutable_redemptions());
+  }
+  if (record.redemptions().ByteSizeLong() == 0) record.clear_redemptions();
   return record;
 }
 
@@ -591,10 +768,14 @@ v1::InitiativeRecord ReferenceModel::ExpectedInitiative(uint64_t id) const {
   // (The record keeps no round id for received_open: one round is open.)
   for (const auto& [rid, r] : redemptions_) {
     if (r.initiative != id) continue;
+    uint64_t cents = 0;
+    for (const ModelDraw& d : r.draws) cents += d.cents;
     if (r.status == v1::REDEMPTION_SETTLED) {
       record.set_redeemed(record.redeemed() + r.amount);
+      record.set_redeemed_cents(record.redeemed_cents() + cents);
     } else if (r.status == v1::REDEMPTION_PENDING) {
       record.set_pending(record.pending() + r.amount);
+      record.set_pending_cents(record.pending_cents() + cents);
     }
   }
   record.set_reports(std::count_if(
@@ -645,6 +826,16 @@ v1::InitiativeRoundRecord ReferenceModel::ExpectedInitiativeRound(
       record.set_awarded(record.awarded() + move.amount);
     }
   }
+  using v1::REDEMPTION_PENDING;
+  using v1::REDEMPTION_SETTLED;
+  record.set_redeemed(Drawn(round, initiative, REDEMPTION_SETTLED));
+  record.set_pending(Drawn(round, initiative, REDEMPTION_PENDING));
+  record.set_settled_by_rule(
+      Drawn(round, initiative, REDEMPTION_SETTLED, /*by_rule=*/true));
+  record.set_redeemed_cents(
+      Drawn(round, initiative, REDEMPTION_SETTLED, false, /*cents=*/true));
+  record.set_pending_cents(
+      Drawn(round, initiative, REDEMPTION_PENDING, false, /*cents=*/true));
   return record;
 }
 
@@ -661,6 +852,15 @@ v1::RedemptionRecord ReferenceModel::ExpectedRedemption(uint64_t id) const {
   record.set_reject_reason(r.reject_reason);
   record.set_requested_at_ms(r.requested_at_ms);
   record.set_decided_at_ms(r.decided_at_ms);
+  record.set_round_id(r.round);
+  for (const ModelDraw& d : r.draws) {
+    v1::RedemptionDraw* part = record.add_draws();
+    part->set_round_id(d.round);
+    part->set_credits(d.credits);
+    part->set_cents(d.cents);
+    record.set_cents(record.cents() + d.cents);
+  }
+  for (const std::string& k : r.approvals) record.add_approvals(k);
   return record;
 }
 

@@ -55,7 +55,7 @@ struct ModelResident {
   PublicKey key{};  // Current key.
   std::string district;
   bool active = true;  // False once revoked without a replacement.
-  std::string revoke_reason;
+  v1::RevocationReason revoke_reason = v1::REVOCATION_REASON_UNSPECIFIED;
 };
 
 struct ModelRound {
@@ -84,10 +84,20 @@ struct ModelMove {
   bool withdraw = false;
 };
 
+// The part of a request drawn on one round.
+struct ModelDraw {
+  uint64_t round = 0;
+  uint64_t credits = 0;
+  uint64_t cents = 0;
+};
+
 struct ModelRedemption {
   uint64_t id = 0;
   uint64_t initiative = 0;
   uint64_t amount = 0;
+  uint64_t round = 0;  // Named in the request; 0: oldest first.
+  std::vector<ModelDraw> draws;
+  std::vector<std::string> approvals;  // Council keys, in order.
   std::string purpose;
   v1::RedemptionStatus status = v1::REDEMPTION_PENDING;
   bool by_rule = false;
@@ -118,6 +128,10 @@ class ReferenceModel {
   uint64_t next_index() const { return next_index_; }
   uint64_t NextNonce(const PublicKey& key) const;
   bool IsSteward(const PublicKey& key) const;
+  bool IsCouncil(const PublicKey& key) const;
+  const std::set<std::string>& defined_districts() const {
+    return defined_districts_;
+  }
   // The resident of a key that may sign as a resident (known, not revoked).
   const ModelResident* ActiveResident(const PublicKey& key) const;
   bool KeyKnown(const PublicKey& key) const { return keys_.count(key) > 0; }
@@ -158,6 +172,20 @@ class ReferenceModel {
   uint64_t NetAwardedTo(uint64_t initiative) const;  // All rounds.
   uint64_t Cap(uint64_t round) const;                // allowance * share / 100.
   uint64_t Balance(uint64_t initiative) const;  // final - redeemed - pending.
+  // Net awards to an initiative in one round.
+  uint64_t NetAwardedIn(uint64_t round, uint64_t initiative) const;
+  // Credits drawn on `round` by the initiative's requests with `status`
+  // (only those settled by rule if `by_rule`), or their cents.
+  uint64_t Drawn(uint64_t round, uint64_t initiative,
+                 v1::RedemptionStatus status, bool by_rule = false,
+                 bool cents = false) const;
+  // What the initiative may still redeem of a closed round.
+  uint64_t Left(uint64_t round, uint64_t initiative) const;
+  // The draws of a request, oldest round first; nullopt if the rounds hold
+  // too little.
+  std::optional<std::vector<ModelDraw>> PlanDraws(uint64_t initiative,
+                                                  uint64_t amount,
+                                                  uint64_t named) const;
   // Districts that may have a record in `round`: residents' and initiatives'.
   std::set<std::string> Districts() const;
 
@@ -180,6 +208,13 @@ class ReferenceModel {
   absl::StatusCode CheckPayload(const ModelTx& tx) const;
   absl::StatusCode CheckSteward(const ModelTx& tx) const;
   absl::StatusCode CheckResident(const ModelTx& tx) const;
+  absl::StatusCode CheckRedemption(const ModelTx& tx) const;
+  absl::StatusCode CheckDecision(const ModelTx& tx) const;
+  absl::StatusCode CheckDistricts(const v1::DefineDistricts& p,
+                                  const ModelTx& tx) const;
+  bool OfficeKey(const std::string& key) const;
+  bool DistrictsLargeEnough() const;
+  void ApplyRedemption(const ModelTx& tx, uint64_t index);
   void ApplyPayload(const ModelTx& tx, uint64_t index);
 
   const std::string origin_;
@@ -204,6 +239,7 @@ class ReferenceModel {
   std::vector<ModelMove> moves_;
   std::map<uint64_t, ModelRedemption> redemptions_;
   std::vector<ModelReport> reports_;
+  std::set<std::string> defined_districts_;
 };
 
 // The text rules of docs/fund-rules.md: valid UTF-8, no control characters

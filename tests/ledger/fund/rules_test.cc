@@ -18,6 +18,7 @@
 #include "ledger/fund/digest.h"
 #include "ledger/fund/queries.h"
 #include "ledger/fund/transaction.h"
+#include "ledger/fund/validation.h"
 #include "ledger/store/rocks_log_store.h"
 #include "ledger/tlog/keys.h"
 #include "ledger/tlog/note.h"
@@ -80,11 +81,11 @@ v1::TxBody Proposal(const std::string& title = "Repair cafe",
 }
 
 v1::TxBody Revoke(const PublicKey& key, const std::string& replacement = "",
-                  const std::string& reason = "Lost phone") {
+                  v1::RevocationReason reason = v1::REVOCATION_KEY_LOST) {
   v1::TxBody body;
   body.mutable_revoke_resident()->set_key(KeyStr(key));
   body.mutable_revoke_resident()->set_replacement_key(replacement);
-  body.mutable_revoke_resident()->set_reason(reason);
+  body.mutable_revoke_resident()->set_reason_code(reason);
   return body;
 }
 
@@ -546,16 +547,17 @@ std::vector<RefusalCase> FieldCases() {
                      SecretKey alice = h.EnrollNew("north");
                      return Revoke(alice.public_key(), std::string(31, 'r'));
                    }),
-      StewardField("RevokeReasonEmpty", {"reason"},
-                   [](FundHarness& h) {
-                     SecretKey alice = h.EnrollNew("north");
-                     return Revoke(alice.public_key(), "", "");
-                   }),
-      StewardField("RevokeReasonOf501Bytes", {"reason"},
+      StewardField("RevokeReasonUnset", {"reason code"},
                    [](FundHarness& h) {
                      SecretKey alice = h.EnrollNew("north");
                      return Revoke(alice.public_key(), "",
-                                   std::string(501, 'r'));
+                                   v1::REVOCATION_REASON_UNSPECIFIED);
+                   }),
+      StewardField("RevokeReasonUnknownCode", {"reason code"},
+                   [](FundHarness& h) {
+                     SecretKey alice = h.EnrollNew("north");
+                     return Revoke(alice.public_key(), "",
+                                   static_cast<v1::RevocationReason>(99));
                    }),
       StewardField("SuspendReasonEmpty", {"reason"},
                    [](FundHarness& h) {
@@ -1028,6 +1030,8 @@ std::vector<RefusalCase> RuleCases() {
              g->add_steward_keys(KeyStr(h.steward().public_key()));
              g->set_log_verifier_key(FormatVerifierKey(
                  *MakeVerifier(kOrigin, h.log_key().public_key())));
+             g->set_format_version(fund::kFormatVersion);
+             g->set_min_district_size(1);
              return h.Sign(h.log_key(), body);
            }),
       Rule("RevokeTwice", {"revoked"},
@@ -1333,6 +1337,8 @@ v1::TxBody ValidGenesis(const SecretKey& log, const SecretKey& steward) {
   g->add_council_keys(KeyStr(NewKey()));
   g->set_log_verifier_key(
       FormatVerifierKey(*MakeVerifier(kOrigin, log.public_key())));
+  g->set_format_version(fund::kFormatVersion);
+  g->set_min_district_size(1);
   return body;
 }
 
@@ -1419,6 +1425,34 @@ std::vector<GenesisCase> GenesisCases() {
        {"verifier", "key"},
        [](Body& b, const Key&) {
          b.mutable_genesis()->set_log_verifier_key("not a key");
+       }},
+      {"FormatVersionOfOlderRules",
+       StatusCode::kInvalidArgument,
+       {"format version"},
+       [](Body& b, const Key&) { b.mutable_genesis()->set_format_version(1); }},
+      {"CouncilQuorumAboveCouncilKeys",
+       StatusCode::kInvalidArgument,
+       {"quorum"},
+       [](Body& b, const Key&) { b.mutable_genesis()->set_council_quorum(2); }},
+      {"MinDistrictSizeZero",
+       StatusCode::kInvalidArgument,
+       {"minimum district size"},
+       [](Body& b, const Key&) {
+         b.mutable_genesis()->set_min_district_size(0);
+       }},
+      {"DistrictNamedTwice",
+       StatusCode::kInvalidArgument,
+       {"district", "twice"},
+       [](Body& b, const Key&) {
+         b.mutable_genesis()->add_districts("north");
+         b.mutable_genesis()->add_districts("north");
+       }},
+      {"StewardKeyAlsoCouncilKey",
+       StatusCode::kInvalidArgument,
+       {"steward", "council"},
+       [](Body& b, const Key&) {
+         std::string steward = b.genesis().steward_keys(0);
+         b.mutable_genesis()->add_council_keys(steward);
        }},
       // Genesis is signed by the log key it names, so nobody else can start
       // a ledger in the log's name.
@@ -1509,9 +1543,19 @@ struct AcceptCase {
 
 void PrintTo(const AcceptCase& c, std::ostream* os) { *os << c.name; }
 
+// Defines a district of 32 bytes, the longest a name may be.
+std::string DefineLongDistrict(FundHarness& h) {
+  std::string name(32, 'd');
+  v1::TxBody body;
+  body.mutable_define_districts()->add_names(name);
+  Must(h, h.steward(), body);
+  return name;
+}
+
 AcceptCase Proposing(std::string name,
                      std::function<void(v1::ProposeInitiative&)> edit) {
   return {std::move(name), [edit](FundHarness& h) {
+            DefineLongDistrict(h);
             SecretKey alice = h.EnrollNew("north");
             v1::TxBody body = Proposal();
             edit(*body.mutable_propose_initiative());
@@ -1553,7 +1597,7 @@ std::vector<AcceptCase> AcceptCases() {
       {"EnrollDistrictOf32Bytes",
        [](FundHarness& h) {
          return h.Sign(h.steward(),
-                       FundHarness::Enroll(NewKey(), std::string(32, 'd')));
+                       FundHarness::Enroll(NewKey(), DefineLongDistrict(h)));
        }},
       {"ExpiryOneMsAfterEntry",
        [](FundHarness& h) {
@@ -1937,15 +1981,6 @@ TEST(RedemptionTest, ThresholdSettlesAtOnceAndStewardDecidesTheRest) {
   EXPECT_EQ(totals.settled(), 21u);
   EXPECT_EQ(totals.pending(), 0u);
   EXPECT_EQ(totals.rejected(), 20u);
-}
-
-TEST(RedemptionTest, ThresholdIsTheLatestRoundOpened) {
-  FundHarness h;
-  Town t = FinalTown(h);  // Round 1: threshold 10.
-  h.OpenRound(100, 100, /*trust_threshold=*/0);
-  uint64_t request = Must(h, t.alice, Redeem(t.north_init, 5));
-  EXPECT_EQ(Read(fund::ReadRedemption(h.state(), request)).status(),
-            v1::REDEMPTION_PENDING);
 }
 
 // ---------------------------------------------------------------------------

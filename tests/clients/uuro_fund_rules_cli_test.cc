@@ -1,0 +1,205 @@
+// Fund rules v2 through the uuro command line against a real uurod: defined
+// districts, office keys kept out of the residents, and redemptions held to
+// each round's threshold however they are split, with the council quorum.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "nlohmann/json.hpp"
+#include "tests/testing/uurod_process.h"
+
+namespace uuro {
+namespace {
+
+using testing::CommandResult;
+
+class FundRulesCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ledger_ = testing::InitTestLedger(init_args_);
+    ASSERT_NE(ledger_, nullptr);
+    uurod_ = std::make_unique<testing::UurodProcess>(ledger_->data);
+    ASSERT_TRUE(uurod_->Start().ok());
+    steward_ = ledger_->dir.Sub("steward.key");
+    ASSERT_TRUE(SaveSecretKey(ledger_->steward, steward_).ok());
+    council_ = ledger_->dir.Sub("council.key");
+    ASSERT_TRUE(SaveSecretKey(ledger_->council, council_).ok());
+  }
+
+  CommandResult Uuro(const std::vector<std::string>& args,
+                     const std::string& key = "") {
+    return testing::RunUuro(*ledger_, uurod_->address(), args, key);
+  }
+
+  nlohmann::json Json(std::vector<std::string> args,
+                      const std::string& key = "") {
+    args.insert(args.begin(), "--json");
+    CommandResult r = Uuro(args, key);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    auto json = nlohmann::json::parse(r.output, nullptr, false);
+    EXPECT_FALSE(json.is_discarded()) << r.output;
+    return json;
+  }
+
+  // Expects a one-line refusal with this code and these words.
+  void ExpectRefused(const std::vector<std::string>& args,
+                     const std::string& key, const std::string& code,
+                     const std::string& words) {
+    CommandResult r = Uuro(args, key);
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_EQ(r.output.rfind("uuro: " + code + ": ", 0), 0u) << r.output;
+    EXPECT_NE(r.output.find(words), std::string::npos) << r.output;
+  }
+
+  std::string NewKey(const std::string& name) {
+    std::string path = ledger_->dir.Sub(name + ".key");
+    EXPECT_EQ(Uuro({"key", "new", "--out", path}).exit_code, 0);
+    return path;
+  }
+
+  std::string Redeem(const std::string& initiative, const std::string& amount,
+                     const std::string& owner) {
+    auto r = Json({"redeem", initiative, amount, "--purpose", "Timber"}, owner);
+    return std::to_string(r["index"].get<uint64_t>());
+  }
+
+  std::vector<std::string> init_args_ = {"--council-quorum", "1"};
+  std::unique_ptr<testing::TestLedger> ledger_;
+  std::unique_ptr<testing::UurodProcess> uurod_;
+  std::string steward_, council_;
+};
+
+class MinDistrictSizeCliTest : public FundRulesCliTest {
+ protected:
+  MinDistrictSizeCliTest() { init_args_ = {"--min-district-size", "2"}; }
+};
+
+TEST_F(MinDistrictSizeCliTest, RoundWaitsUntilEveryDistrictIsLargeEnough) {
+  for (const char* name : {"a", "b", "c"}) {
+    ASSERT_EQ(Uuro({"enroll", NewKey(name), "--district",
+                    name == std::string("c") ? "north" : "harbour"},
+                   steward_)
+                  .exit_code,
+              0);
+  }
+  const std::vector<std::string> open = {
+      "round", "open",        "--allowance", "10", "--credit-value-cents",
+      "50",    "--closes-in", "1h"};
+  ExpectRefused(open, steward_, "FAILED_PRECONDITION", "north (1)");
+  ASSERT_EQ(
+      Uuro({"enroll", NewKey("d"), "--district", "north"}, steward_).exit_code,
+      0);
+  CommandResult opened = Uuro(open, steward_);
+  EXPECT_EQ(opened.exit_code, 0) << opened.output;
+  EXPECT_NE(Uuro({"districts"}).output.find("minimum district size: 2"),
+            std::string::npos);
+}
+
+TEST_F(FundRulesCliTest, NewVerbsHaveHelpWithAnExample) {
+  for (std::vector<std::string> verb : {std::vector<std::string>{"redemptions"},
+                                        {"approve"},
+                                        {"district", "add"},
+                                        {"districts"}}) {
+    verb.push_back("--help");
+    CommandResult r = Uuro(verb);
+    EXPECT_EQ(r.exit_code, 0) << verb[0];
+    EXPECT_NE(r.output.find("Example"), std::string::npos) << verb[0];
+  }
+}
+
+TEST_F(FundRulesCliTest, DistrictsAreDefinedOnTheLogBeforeUse) {
+  std::string alice = NewKey("alice");
+  ExpectRefused({"enroll", alice, "--district", "harbor"}, steward_,
+                "NOT_FOUND", "district \"harbor\" is not defined");
+  ExpectRefused({"district", "add", "old town"}, alice, "PERMISSION_DENIED",
+                "steward");
+  ASSERT_EQ(Uuro({"district", "add", "old town", "west"}, steward_).exit_code,
+            0);
+  ExpectRefused({"district", "add", "west"}, steward_, "ALREADY_EXISTS",
+                "already defined");
+  ASSERT_EQ(
+      Uuro({"enroll", alice, "--district", "old town"}, steward_).exit_code, 0);
+  auto districts = Json({"districts"});
+  ASSERT_EQ(districts.size(), 6u) << districts;
+  EXPECT_EQ(districts[2]["district"], "north");
+  EXPECT_EQ(districts[3]["district"], "old town");
+  EXPECT_EQ(districts[3]["residents"], 1);
+  ExpectRefused({"initiatives", "--district", "harbor"}, "", "NOT_FOUND",
+                "not defined");
+  ExpectRefused({"enroll", council_, "--district", "north"}, steward_,
+                "FAILED_PRECONDITION", "steward or council key");
+  // Revocation reasons are codes: free text never reaches the log.
+  CommandResult free_text =
+      Uuro({"revoke", alice, "--reason", "lost phone"}, steward_);
+  EXPECT_NE(free_text.exit_code, 0) << free_text.output;
+  EXPECT_NE(free_text.output.find("compromised"), std::string::npos)
+      << free_text.output;
+  ASSERT_EQ(Uuro({"revoke", alice, "--reason", "left"}, steward_).exit_code, 0);
+}
+
+TEST_F(FundRulesCliTest, SplitAndRejectedThenSplitRequestsWaitForQuorum) {
+  std::string alice = NewKey("alice");
+  std::string owner = NewKey("owner");
+  for (const std::string& key : {alice, owner}) {
+    ASSERT_EQ(
+        Uuro({"enroll", key, "--district", "harbour"}, steward_).exit_code, 0);
+  }
+  ASSERT_EQ(Uuro({"round", "open", "--allowance", "200", "--credit-value-cents",
+                  "50", "--closes-in", "3s", "--trust-threshold", "50"},
+                 steward_)
+                .exit_code,
+            0);
+  const auto opened = std::chrono::steady_clock::now();
+  auto initiative = Json({"propose", "--title", "Sauna", "--district",
+                          "harbour", "--amount", "300"},
+                         owner);
+  std::string id = std::to_string(initiative["index"].get<uint64_t>());
+  ASSERT_EQ(Uuro({"award", id, "150"}, alice).exit_code, 0);
+  std::this_thread::sleep_until(opened + std::chrono::milliseconds(3200));
+  ASSERT_EQ(Uuro({"round", "close"}, steward_).exit_code, 0);
+
+  // 100 at once is pending; rejected, the credits return, and split in two
+  // only the first 50 settle by rule.
+  std::string whole = Redeem(id, "100", owner);
+  auto pending = Json({"redemptions", "--pending"});
+  ASSERT_EQ(pending.size(), 1u) << pending;
+  EXPECT_EQ(std::to_string(pending[0]["id"].get<uint64_t>()), whole);
+  EXPECT_EQ(pending[0]["cents"], 5000);
+  ASSERT_EQ(Uuro({"reject", whole, "--reason", "Split it"}, steward_).exit_code,
+            0);
+  std::string first = Redeem(id, "50", owner);
+  std::string second = Redeem(id, "50", owner);
+  auto all = Json({"redemptions"});
+  ASSERT_EQ(all.size(), 3u) << all;
+  EXPECT_EQ(all[0]["status"], "rejected");
+  EXPECT_EQ(all[1]["status"], "settled by rule");
+  EXPECT_EQ(all[1]["draws"][0]["cents"], 2500);
+  EXPECT_EQ(all[2]["status"], "pending");
+  // A further split is pending too: pending counts toward the threshold.
+  std::string third = Redeem(id, "1", owner);
+  EXPECT_EQ(Json({"redemptions", "--pending"}).size(), 2u);
+
+  ExpectRefused({"settle", second, "--reference", "SEPA-9"}, steward_,
+                "FAILED_PRECONDITION", "needs 1 council approvals");
+  ExpectRefused({"approve", second}, steward_, "PERMISSION_DENIED", "council");
+  ASSERT_EQ(Uuro({"approve", second}, council_).exit_code, 0);
+  ASSERT_EQ(
+      Uuro({"settle", second, "--reference", "SEPA-9"}, steward_).exit_code, 0);
+  auto settled = Json({"redemptions", "--pending"});
+  ASSERT_EQ(settled.size(), 1u);
+  EXPECT_EQ(std::to_string(settled[0]["id"].get<uint64_t>()), third);
+
+  // The round's totals count its own credits, in credits and in euros.
+  auto totals = Json({"audit", "totals"});
+  EXPECT_EQ(totals["redemptions"]["settled"], 100) << totals;
+  EXPECT_EQ(totals["redemptions"]["settled_cents"], 5000) << totals;
+  EXPECT_EQ(totals["redemptions"]["rejected"], 100) << totals;
+  EXPECT_EQ(totals["redemptions"]["pending"], 1) << totals;
+  ASSERT_EQ(totals["initiatives"].size(), 1u) << totals;
+  EXPECT_EQ(totals["initiatives"][0]["redeemed"], 100) << totals;
+  EXPECT_EQ(totals["initiatives"][0]["redeemed_cents"], 5000) << totals;
+}
+
+}  // namespace
+}  // namespace uuro
