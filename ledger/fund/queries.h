@@ -36,7 +36,7 @@ absl::StatusOr<uint64_t> ReadAward(const StateReader& state, uint64_t round,
 
 // What an initiative's owner may still redeem.
 uint64_t InitiativeBalance(const v1::InitiativeRecord& initiative);
-// allowance * residents of a round.
+// allowance * residents of a round; fits 64 bits (see CheckedIssue).
 uint64_t RoundIssued(const v1::RoundRecord& round);
 
 }  // namespace uuro::fund

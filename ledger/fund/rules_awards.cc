@@ -1,9 +1,11 @@
 // Awarding credits to initiatives and withdrawing awards.
 #include "absl/strings/str_cat.h"
+#include "ledger/fund/checked.h"
 #include "ledger/fund/queries.h"
 #include "ledger/fund/rules.h"
 #include "ledger/fund/state_keys.h"
 #include "ledger/fund/validation.h"
+#include "ledger/tlog/iso_time.h"
 #include "ledger/tlog/status_macros.h"
 
 namespace uuro::fund {
@@ -33,8 +35,9 @@ absl::StatusOr<AwardScope> ReadScope(const TxContext& ctx, uint64_t round_id,
       ctx.time_ms >= rules.closes_at_ms()) {
     return absl::FailedPreconditionError(
         absl::StrCat("round ", round_id, " takes awards from ",
-                     rules.opens_at_ms(), " ms until before ",
-                     rules.closes_at_ms(), " ms; it is now ", ctx.time_ms));
+                     FormatIsoTime(rules.opens_at_ms()), " until before ",
+                     FormatIsoTime(rules.closes_at_ms()), "; it is now ",
+                     FormatIsoTime(ctx.time_ms)));
   }
   UURO_ASSIGN_OR_RETURN(s.spent,
                         ReadSpent(ctx.state, round_id, s.resident.id()));
@@ -59,15 +62,29 @@ absl::Status WriteAward(TxContext& ctx, AwardScope& s, uint64_t amount,
   WriteRecord(ctx.state, keys::Award(round_id, resident_id, initiative_id),
               record);
 
-  (award ? s.round.set_awarded(s.round.awarded() + amount)
-         : s.round.set_withdrawn(s.round.withdrawn() + amount));
+  // Gross counters only grow, so they are the sums that could wrap.
+  if (award) {
+    UURO_ASSIGN_OR_RETURN(
+        uint64_t gross,
+        CheckedSum(s.round.awarded(), amount, "the round's gross awards"));
+    s.round.set_awarded(gross);
+  } else {
+    UURO_ASSIGN_OR_RETURN(uint64_t gross,
+                          CheckedSum(s.round.withdrawn(), amount,
+                                     "the round's gross withdrawals"));
+    s.round.set_withdrawn(gross);
+  }
   WriteRecord(ctx.state, keys::Round(round_id), s.round);
 
   UURO_ASSIGN_OR_RETURN(
       auto per_initiative,
       ReadInitiativeRound(ctx.state, round_id, initiative_id));
-  (award ? per_initiative.set_awarded(per_initiative.awarded() + amount)
-         : per_initiative.set_withdrawn(per_initiative.withdrawn() + amount));
+  UURO_ASSIGN_OR_RETURN(
+      uint64_t initiative_gross,
+      CheckedSum(award ? per_initiative.awarded() : per_initiative.withdrawn(),
+                 amount, "the initiative's gross awards in the round"));
+  (award ? per_initiative.set_awarded(initiative_gross)
+         : per_initiative.set_withdrawn(initiative_gross));
   WriteRecord(ctx.state, keys::InitiativeRound(round_id, initiative_id),
               per_initiative);
 
@@ -79,8 +96,12 @@ absl::Status WriteAward(TxContext& ctx, AwardScope& s, uint64_t amount,
   const std::string& to = s.initiative.proposal().district();
   UURO_ASSIGN_OR_RETURN(auto giver,
                         ReadDistrictRound(ctx.state, round_id, from));
-  (award ? giver.set_awarded(giver.awarded() + amount)
-         : giver.set_withdrawn(giver.withdrawn() + amount));
+  UURO_ASSIGN_OR_RETURN(
+      uint64_t district_gross,
+      CheckedSum(award ? giver.awarded() : giver.withdrawn(), amount,
+                 "the district's gross awards in the round"));
+  (award ? giver.set_awarded(district_gross)
+         : giver.set_withdrawn(district_gross));
   if (from == to) {
     giver.set_received(move(giver.received()));
     WriteRecord(ctx.state, keys::DistrictRound(round_id, from), giver);

@@ -1,5 +1,6 @@
 // Two-phase redemption: owners request, rules or stewards decide.
 #include "absl/strings/str_cat.h"
+#include "ledger/fund/checked.h"
 #include "ledger/fund/queries.h"
 #include "ledger/fund/rules.h"
 #include "ledger/fund/state_keys.h"
@@ -39,13 +40,19 @@ absl::Status RequestRedemption(TxContext& ctx) {
   redemption.set_purpose(request.purpose());
   redemption.set_requested_at_ms(ctx.time_ms);
   v1::RedemptionTotals* totals = ctx.fund.mutable_redemptions();
-  totals->set_requested(totals->requested() + request.amount());
+  UURO_ASSIGN_OR_RETURN(uint64_t requested,
+                        CheckedSum(totals->requested(), request.amount(),
+                                   "the fund's gross redemption requests"));
+  totals->set_requested(requested);
   if (by_rule) {
     redemption.set_status(v1::REDEMPTION_SETTLED);
     redemption.set_settled_by_rule(true);
     redemption.set_decided_at_ms(ctx.time_ms);
     initiative.set_redeemed(initiative.redeemed() + request.amount());
-    totals->set_settled(totals->settled() + request.amount());
+    UURO_ASSIGN_OR_RETURN(uint64_t settled,
+                          CheckedSum(totals->settled(), request.amount(),
+                                     "the fund's settled redemptions"));
+    totals->set_settled(settled);
   } else {
     redemption.set_status(v1::REDEMPTION_PENDING);
     initiative.set_pending(initiative.pending() + request.amount());
@@ -78,12 +85,18 @@ absl::Status DecideRedemption(TxContext& ctx) {
     redemption.set_payment_reference(
         ctx.tx.body.settle_redemption().payment_reference());
     initiative.set_redeemed(initiative.redeemed() + amount);
-    totals->set_settled(totals->settled() + amount);
+    UURO_ASSIGN_OR_RETURN(uint64_t settled,
+                          CheckedSum(totals->settled(), amount,
+                                     "the fund's settled redemptions"));
+    totals->set_settled(settled);
   } else {
     // The credits return to the initiative's balance.
     redemption.set_status(v1::REDEMPTION_REJECTED);
     redemption.set_reject_reason(ctx.tx.body.reject_redemption().reason());
-    totals->set_rejected(totals->rejected() + amount);
+    UURO_ASSIGN_OR_RETURN(uint64_t rejected,
+                          CheckedSum(totals->rejected(), amount,
+                                     "the fund's rejected redemptions"));
+    totals->set_rejected(rejected);
   }
   redemption.set_decided_at_ms(ctx.time_ms);
   WriteRecord(ctx.state, keys::Redemption(id), redemption);

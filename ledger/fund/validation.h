@@ -23,6 +23,10 @@ inline constexpr size_t kMaxReasonSize = 500;
 inline constexpr size_t kMaxPaymentReferenceSize = 140;
 inline constexpr size_t kMaxReportSize = 10000;
 inline constexpr uint64_t kMaxAllowance = 1'000'000'000'000;
+// The latest expiry a transaction may name: 24 hours after the time it is
+// sequenced at. A refused transaction can then be replayed for a day at most,
+// not for ever; an expiry exactly this far ahead is accepted.
+inline constexpr uint64_t kMaxExpiryAheadMs = 24ull * 60 * 60 * 1000;
 
 // The payload's fields on their own (step 7).
 absl::Status ValidatePayload(const v1::TxBody& body);
