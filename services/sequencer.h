@@ -23,6 +23,7 @@
 #include "ledger/tlog/log_store.h"
 #include "ledger/tlog/note.h"
 #include "services/metrics.h"
+#include "services/sequencing_clock.h"
 
 namespace uuro::server {
 
@@ -40,6 +41,7 @@ class Sequencer {
     size_t max_queue = 20000;  // Waiting beyond this: RESOURCE_EXHAUSTED.
     ServerMetrics* metrics = nullptr;  // Not owned; may be null.
     size_t cached_records = 1 << 16;   // State records kept in memory.
+    const WallClock* clock = nullptr;  // Not owned; null: the system clock.
   };
   // Called after every commit, on the sequencer thread.
   using CommitListener = std::function<void(const SignedCheckpoint&)>;
@@ -77,7 +79,6 @@ class Sequencer {
 
   void Run();
   void ProcessBatch(std::deque<Pending>& batch);
-  uint64_t NextTime();
 
   LogStore& store_;
   const NoteSigner& signer_;
@@ -91,8 +92,8 @@ class Sequencer {
   CommitListener listener_ ABSL_GUARDED_BY(mu_);
 
   // Only the sequencer thread touches these.
-  uint64_t last_time_ms_ = 0;
   fund::CachedState committed_;
+  std::unique_ptr<SequencingClock> clock_;
 
   std::thread thread_;  // Last: starts after everything above exists.
 };
