@@ -46,6 +46,21 @@ absl::StatusOr<AwardScope> ReadScope(const TxContext& ctx, uint64_t round_id,
   return s;
 }
 
+// Adds `amount` to the gross awards (or withdrawals) of a round, initiative
+// or district record. Gross counters only grow: they are the sums that could
+// wrap.
+template <typename Record>
+absl::Status AddGross(Record& record, uint64_t amount, bool award,
+                      std::string_view whose) {
+  UURO_ASSIGN_OR_RETURN(
+      uint64_t gross,
+      CheckedSum(award ? record.awarded() : record.withdrawn(), amount,
+                 absl::StrCat(std::string(whose),
+                              award ? " gross awards" : " gross withdrawals")));
+  award ? record.set_awarded(gross) : record.set_withdrawn(gross);
+  return absl::OkStatus();
+}
+
 // Writes the changed totals of one award (sign +1) or withdrawal (-1).
 absl::Status WriteAward(TxContext& ctx, AwardScope& s, uint64_t amount,
                         bool award) {
@@ -62,29 +77,14 @@ absl::Status WriteAward(TxContext& ctx, AwardScope& s, uint64_t amount,
   WriteRecord(ctx.state, keys::Award(round_id, resident_id, initiative_id),
               record);
 
-  // Gross counters only grow, so they are the sums that could wrap.
-  if (award) {
-    UURO_ASSIGN_OR_RETURN(
-        uint64_t gross,
-        CheckedSum(s.round.awarded(), amount, "the round's gross awards"));
-    s.round.set_awarded(gross);
-  } else {
-    UURO_ASSIGN_OR_RETURN(uint64_t gross,
-                          CheckedSum(s.round.withdrawn(), amount,
-                                     "the round's gross withdrawals"));
-    s.round.set_withdrawn(gross);
-  }
+  UURO_RETURN_IF_ERROR(AddGross(s.round, amount, award, "the round's"));
   WriteRecord(ctx.state, keys::Round(round_id), s.round);
 
   UURO_ASSIGN_OR_RETURN(
       auto per_initiative,
       ReadInitiativeRound(ctx.state, round_id, initiative_id));
-  UURO_ASSIGN_OR_RETURN(
-      uint64_t initiative_gross,
-      CheckedSum(award ? per_initiative.awarded() : per_initiative.withdrawn(),
-                 amount, "the initiative's gross awards in the round"));
-  (award ? per_initiative.set_awarded(initiative_gross)
-         : per_initiative.set_withdrawn(initiative_gross));
+  UURO_RETURN_IF_ERROR(AddGross(per_initiative, amount, award,
+                                "the initiative's, in the round,"));
   WriteRecord(ctx.state, keys::InitiativeRound(round_id, initiative_id),
               per_initiative);
 
@@ -96,12 +96,8 @@ absl::Status WriteAward(TxContext& ctx, AwardScope& s, uint64_t amount,
   const std::string& to = s.initiative.proposal().district();
   UURO_ASSIGN_OR_RETURN(auto giver,
                         ReadDistrictRound(ctx.state, round_id, from));
-  UURO_ASSIGN_OR_RETURN(
-      uint64_t district_gross,
-      CheckedSum(award ? giver.awarded() : giver.withdrawn(), amount,
-                 "the district's gross awards in the round"));
-  (award ? giver.set_awarded(district_gross)
-         : giver.set_withdrawn(district_gross));
+  UURO_RETURN_IF_ERROR(
+      AddGross(giver, amount, award, "the district's, in the round,"));
   if (from == to) {
     giver.set_received(move(giver.received()));
     WriteRecord(ctx.state, keys::DistrictRound(round_id, from), giver);
