@@ -128,7 +128,10 @@ std::string ConfigFile::Effective() const {
     std::string key = option->get_lnames().empty()
                           ? std::string()
                           : option->get_lnames().front();
-    if (key.empty() || IsConfigOption(key)) continue;
+    // Hidden options (no group) are for tests, not for operators' files.
+    if (key.empty() || IsConfigOption(key) || option->get_group().empty()) {
+      continue;
+    }
     std::vector<std::string> values =
         option->count() > 0 ? option->results() : std::vector<std::string>{};
     if (option->count() == 0 && !option->get_default_str().empty()) {

@@ -112,6 +112,22 @@ ServerMetrics::ServerMetrics()
                       .Name("uuro_witness_cosignature_age_seconds")
                       .Help("Seconds since a witness last cosigned")
                       .Register(r);
+  RegisterClockMetrics(r);
+}
+
+void ServerMetrics::RegisterClockMetrics(prometheus::Registry& r) {
+  clock_jump_seconds_ = AddGauge(
+      r, "uuro_clock_jump_seconds",
+      "Seconds the wall clock is ahead of the monotonic clock since start, "
+      "when beyond the bound and refused (0 otherwise)");
+  clock_jump_refusals_ =
+      &BuildCounter()
+           .Name("uuro_clock_jump_refusals_total")
+           .Help(
+               "Transactions refused (UNAVAILABLE) because the wall clock "
+               "jumped forward")
+           .Register(r)
+           .Add({});
 }
 
 ServerMetrics::~ServerMetrics() = default;
@@ -138,6 +154,11 @@ void ServerMetrics::ObserveBatch(size_t transactions, size_t entries,
 
 void ServerMetrics::SetCheckpointTime(uint64_t time_ms) {
   checkpoint_time_ms_ = time_ms;
+}
+
+void ServerMetrics::ObserveClockJump(double ahead_seconds, bool refused) {
+  clock_jump_seconds_->Set(ahead_seconds);
+  if (refused) clock_jump_refusals_->Increment();
 }
 
 void ServerMetrics::RecordWitnessCosignature(const std::string& witness,

@@ -52,6 +52,11 @@ class ServerMetrics {
   // that append set it themselves.
   void SetCheckpointTime(uint64_t time_ms);
 
+  // The sequencer's reading of the wall clock: how many seconds it ran ahead
+  // of the monotonic clock beyond the bound (0 when within it), and whether
+  // the reading was refused (services/sequencing_clock.h).
+  void ObserveClockJump(double ahead_seconds, bool refused);
+
   // For witnesses: `witness` cosigned the checkpoint of `tree_size`.
   // Shown as that size, the lag behind the log, and the age of the latest.
   // Repeating a size already recorded changes nothing, so callers may
@@ -68,6 +73,8 @@ class ServerMetrics {
   std::string Render(const Sample& sample);
 
  private:
+  void RegisterClockMetrics(prometheus::Registry& r);
+
   struct Witness {
     uint64_t tree_size = 0;
     uint64_t time_ms = 0;
@@ -82,6 +89,8 @@ class ServerMetrics {
   prometheus::Gauge* tree_size_;
   prometheus::Gauge* queue_depth_;
   prometheus::Gauge* checkpoint_age_;
+  prometheus::Gauge* clock_jump_seconds_;
+  prometheus::Counter* clock_jump_refusals_;
   prometheus::Gauge* sst_bytes_;
   prometheus::Gauge* pending_compaction_bytes_;
   prometheus::Gauge* compaction_pending_;

@@ -6,7 +6,6 @@
 #include "ledger/fund/queries.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/status_macros.h"
-#include "ledger/tlog/wall_clock.h"
 
 namespace uuro::server {
 absl::StatusOr<SignedCheckpoint> ParseOwnCheckpoint(const std::string& note) {
@@ -32,9 +31,12 @@ Sequencer::Sequencer(LogStore& store, const NoteSigner& signer,
       stored.ok() ? *stored
                   : SignedCheckpoint{"", store_.size(), store_.root()});
   fund::StoreStateReader state(store_);
+  uint64_t last_time_ms = 0;
   if (auto fund = fund::ReadFund(state); fund.ok()) {
-    last_time_ms_ = fund->last_time_ms();
+    last_time_ms = fund->last_time_ms();
   }
+  clock_ = std::make_unique<SequencingClock>(options.clock, last_time_ms,
+                                             options.metrics);
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -96,12 +98,6 @@ void Sequencer::Run() {
   }
 }
 
-uint64_t Sequencer::NextTime() {
-  // Entry times never go backwards, even if the wall clock does.
-  last_time_ms_ = std::max(last_time_ms_, WallClockMs());
-  return last_time_ms_;
-}
-
 absl::Status Sequencer::CommitSigned(
     const AppendBatch& batch,
     std::shared_ptr<const SignedCheckpoint>& signed_checkpoint) {
@@ -137,9 +133,10 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
   fund::BatchApplier applier(committed_, first_new);
   std::vector<absl::StatusOr<fund::ApplyResult>> results;
   results.reserve(batch.size());
-  const uint64_t saved_time = last_time_ms_;
+  const uint64_t saved_time = clock_->last_time_ms();
   for (Pending& p : batch) {
-    results.push_back(applier.Apply(p.tx, NextTime()));
+    absl::StatusOr<uint64_t> time = clock_->Next();
+    results.push_back(time.ok() ? applier.Apply(p.tx, *time) : time.status());
   }
   absl::Status commit = absl::OkStatus();
   std::shared_ptr<const SignedCheckpoint> signed_checkpoint;
@@ -155,7 +152,7 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
     // entry committed before fails: refusals too, since one may rest on a
     // transaction of this batch that was never recorded (a nonce it used, a
     // balance it spent). Retrying gets the true answer.
-    last_time_ms_ = saved_time;
+    clock_->Restore(saved_time);
     absl::Status failed = absl::UnavailableError(
         absl::StrCat("the ledger could not commit; nothing was recorded: ",
                      commit.message()));

@@ -23,6 +23,7 @@
 #include "ledger/tlog/log_store.h"
 #include "ledger/tlog/note.h"
 #include "services/metrics.h"
+#include "services/sequencing_clock.h"
 
 namespace uuro::server {
 
@@ -40,6 +41,7 @@ class Sequencer {
     size_t max_queue = 20000;  // Waiting beyond this: RESOURCE_EXHAUSTED.
     ServerMetrics* metrics = nullptr;  // Not owned; may be null.
     size_t cached_records = 1 << 16;   // State records kept in memory.
+    const WallClock* clock = nullptr;  // Not owned; null: the system clock.
   };
   // Called after every commit, on the sequencer thread.
   using CommitListener = std::function<void(const SignedCheckpoint&)>;
@@ -86,7 +88,6 @@ class Sequencer {
   // see the new checkpoint.
   void Publish(const AppendBatch& batch,
                std::shared_ptr<const SignedCheckpoint> checkpoint);
-  uint64_t NextTime();
 
   LogStore& store_;
   const NoteSigner& signer_;
@@ -100,8 +101,8 @@ class Sequencer {
   CommitListener listener_ ABSL_GUARDED_BY(mu_);
 
   // Only the sequencer thread touches these.
-  uint64_t last_time_ms_ = 0;
   fund::CachedState committed_;
+  std::unique_ptr<SequencingClock> clock_;
 
   std::thread thread_;  // Last: starts after everything above exists.
 };

@@ -22,6 +22,7 @@
 #include "services/backup.h"
 #include "services/config.h"
 #include "services/data_dir.h"
+#include "services/file_clock.h"
 #include "services/ledger_node.h"
 #include "services/metrics.h"
 #include "services/server.h"
@@ -46,7 +47,18 @@ struct ServeFlags {
   std::string http_listen;             // Empty: no tiles over HTTP.
   std::vector<std::string> witnesses;  // Submission prefixes.
   double witness_timeout_s = 5;
+  std::string clock_file;  // Tests only: the wall clock read from a file.
 };
+
+// The wall clock the sequencer reads: null (the system's) unless a test
+// named a clock file.
+absl::StatusOr<std::unique_ptr<WallClock>> OpenClock(const ServeFlags& flags) {
+  if (flags.clock_file.empty()) return nullptr;
+  auto clock = FileWallClock::Open(flags.clock_file);
+  if (!clock.ok()) return clock.status();
+  spdlog::warn("event=test_clock file={}", flags.clock_file);
+  return std::make_unique<FileWallClock>(*std::move(clock));
+}
 
 // Starts pushing checkpoints to the witnesses, if any: the sequencer only
 // wakes the pusher after each commit. Null when there are none.
@@ -162,6 +174,9 @@ int RunServe(const ServeFlags& flags) {
   ServerMetrics metrics;
   LedgerNode::Options node_options = flags.node;
   node_options.sequencer.metrics = &metrics;
+  auto clock = OpenClock(flags);
+  if (!clock.ok()) return Fail(clock.status());
+  node_options.sequencer.clock = clock->get();
   auto node = LedgerNode::Open(DataDir{flags.data}, node_options);
   if (!node.ok()) return Fail(node.status());
   // Before listening: once uurod says it listens, backups work too.
@@ -282,6 +297,8 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& serve) {
       ->add_option("--max-queue", serve.node.sequencer.max_queue,
                    "submissions waiting at most; beyond: RESOURCE_EXHAUSTED")
       ->capture_default_str();
+  // Hidden (no group): only tests move uurod's clock.
+  serve_cmd->add_option("--clock-file", serve.clock_file)->group("");
   serve_cmd->footer(
       "Example:\n  uurod serve --data /var/lib/uuro "
       "--grpc-listen 127.0.0.1:50051");

@@ -6,6 +6,7 @@
 #include "ledger/fund/rules.h"
 #include "ledger/fund/state_keys.h"
 #include "ledger/fund/validation.h"
+#include "ledger/tlog/iso_time.h"
 #include "ledger/tlog/note.h"
 #include "ledger/tlog/status_macros.h"
 #include "uuro/v1/state.pb.h"
@@ -19,9 +20,16 @@ absl::Status CheckExpiryAndFields(const v1::TxBody& body, uint64_t time_ms) {
     return absl::InvalidArgumentError("the transaction has no expiry");
   }
   if (body.expires_at_ms() <= time_ms) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the transaction expired at ", body.expires_at_ms(),
-                     " ms; it is now ", time_ms));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the transaction expired at ", FormatIsoTime(body.expires_at_ms()),
+        "; it is now ", FormatIsoTime(time_ms)));
+  }
+  if (body.expires_at_ms() - time_ms > kMaxExpiryAheadMs) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the transaction expires at ", FormatIsoTime(body.expires_at_ms()),
+        ", more than 24 hours after it is sequenced at ",
+        FormatIsoTime(time_ms), "; the latest expiry accepted now is ",
+        FormatIsoTime(time_ms + kMaxExpiryAheadMs)));
   }
   return ValidatePayload(body);
 }
@@ -90,8 +98,9 @@ absl::StatusOr<ApplyResult> BatchApplier::Apply(const VerifiedTx& tx,
   } else {
     if (time_ms < fund.last_time_ms()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("entry time ", time_ms, " ms is before the previous ",
-                       fund.last_time_ms(), " ms"));
+          absl::StrCat("entry time ", FormatIsoTime(time_ms),
+                       " is before the previous entry's ",
+                       FormatIsoTime(fund.last_time_ms())));
     }
     if (tx.body.origin() != fund.origin()) {
       return absl::InvalidArgumentError(absl::StrCat(

@@ -40,7 +40,7 @@ absl::Status RequireDefinedDistrict(const v1::FundRecord& fund,
 
 // What an initiative's owner may still redeem.
 uint64_t InitiativeBalance(const v1::InitiativeRecord& initiative);
-// allowance * residents of a round.
+// allowance * residents of a round; fits 64 bits (see CheckedIssue).
 uint64_t RoundIssued(const v1::RoundRecord& round);
 
 }  // namespace uuro::fund

@@ -1,9 +1,11 @@
 // Awarding credits to initiatives and withdrawing awards.
 #include "absl/strings/str_cat.h"
+#include "ledger/fund/checked.h"
 #include "ledger/fund/queries.h"
 #include "ledger/fund/rules.h"
 #include "ledger/fund/state_keys.h"
 #include "ledger/fund/validation.h"
+#include "ledger/tlog/iso_time.h"
 #include "ledger/tlog/status_macros.h"
 
 namespace uuro::fund {
@@ -33,14 +35,30 @@ absl::StatusOr<AwardScope> ReadScope(const TxContext& ctx, uint64_t round_id,
       ctx.time_ms >= rules.closes_at_ms()) {
     return absl::FailedPreconditionError(
         absl::StrCat("round ", round_id, " takes awards from ",
-                     rules.opens_at_ms(), " ms until before ",
-                     rules.closes_at_ms(), " ms; it is now ", ctx.time_ms));
+                     FormatIsoTime(rules.opens_at_ms()), " until before ",
+                     FormatIsoTime(rules.closes_at_ms()), "; it is now ",
+                     FormatIsoTime(ctx.time_ms)));
   }
   UURO_ASSIGN_OR_RETURN(s.spent,
                         ReadSpent(ctx.state, round_id, s.resident.id()));
   UURO_ASSIGN_OR_RETURN(s.awarded, ReadAward(ctx.state, round_id,
                                              s.resident.id(), initiative_id));
   return s;
+}
+
+// Adds `amount` to the gross awards (or withdrawals) of a round, initiative
+// or district record. Gross counters only grow: they are the sums that could
+// wrap.
+template <typename Record>
+absl::Status AddGross(Record& record, uint64_t amount, bool award,
+                      std::string_view whose) {
+  UURO_ASSIGN_OR_RETURN(
+      uint64_t gross,
+      CheckedSum(award ? record.awarded() : record.withdrawn(), amount,
+                 absl::StrCat(std::string(whose),
+                              award ? " gross awards" : " gross withdrawals")));
+  award ? record.set_awarded(gross) : record.set_withdrawn(gross);
+  return absl::OkStatus();
 }
 
 // Writes the changed totals of one award (sign +1) or withdrawal (-1).
@@ -59,15 +77,14 @@ absl::Status WriteAward(TxContext& ctx, AwardScope& s, uint64_t amount,
   WriteRecord(ctx.state, keys::Award(round_id, resident_id, initiative_id),
               record);
 
-  (award ? s.round.set_awarded(s.round.awarded() + amount)
-         : s.round.set_withdrawn(s.round.withdrawn() + amount));
+  UURO_RETURN_IF_ERROR(AddGross(s.round, amount, award, "the round's"));
   WriteRecord(ctx.state, keys::Round(round_id), s.round);
 
   UURO_ASSIGN_OR_RETURN(
       auto per_initiative,
       ReadInitiativeRound(ctx.state, round_id, initiative_id));
-  (award ? per_initiative.set_awarded(per_initiative.awarded() + amount)
-         : per_initiative.set_withdrawn(per_initiative.withdrawn() + amount));
+  UURO_RETURN_IF_ERROR(AddGross(per_initiative, amount, award,
+                                "the initiative's, in the round,"));
   WriteRecord(ctx.state, keys::InitiativeRound(round_id, initiative_id),
               per_initiative);
 
@@ -79,8 +96,8 @@ absl::Status WriteAward(TxContext& ctx, AwardScope& s, uint64_t amount,
   const std::string& to = s.initiative.proposal().district();
   UURO_ASSIGN_OR_RETURN(auto giver,
                         ReadDistrictRound(ctx.state, round_id, from));
-  (award ? giver.set_awarded(giver.awarded() + amount)
-         : giver.set_withdrawn(giver.withdrawn() + amount));
+  UURO_RETURN_IF_ERROR(
+      AddGross(giver, amount, award, "the district's, in the round,"));
   if (from == to) {
     giver.set_received(move(giver.received()));
     WriteRecord(ctx.state, keys::DistrictRound(round_id, from), giver);

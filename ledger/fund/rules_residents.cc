@@ -1,5 +1,6 @@
 // Enrollment and revocation of residents.
 #include "absl/strings/str_cat.h"
+#include "ledger/fund/checked.h"
 #include "ledger/fund/queries.h"
 #include "ledger/fund/rules.h"
 #include "ledger/fund/state_keys.h"
@@ -46,6 +47,9 @@ absl::Status EnrollResident(TxContext& ctx) {
   // A resident enrolled while a round is open gets that round's allowance.
   if (uint64_t open = ctx.fund.open_round(); open != 0) {
     UURO_ASSIGN_OR_RETURN(v1::RoundRecord round, ReadRound(ctx.state, open));
+    UURO_RETURN_IF_ERROR(
+        CheckedIssue(round.rules().allowance(), round.residents() + 1)
+            .status());
     round.set_residents(round.residents() + 1);
     WriteRecord(ctx.state, keys::Round(open), round);
     UURO_ASSIGN_OR_RETURN(

@@ -1,8 +1,10 @@
 // Opening and closing rounds.
 #include "absl/strings/str_cat.h"
+#include "ledger/fund/checked.h"
 #include "ledger/fund/queries.h"
 #include "ledger/fund/rules.h"
 #include "ledger/fund/state_keys.h"
+#include "ledger/tlog/iso_time.h"
 #include "ledger/tlog/status_macros.h"
 
 namespace uuro::fund {
@@ -19,6 +21,8 @@ absl::Status OpenRound(TxContext& ctx) {
         "the round's closing time has already passed");
   }
   UURO_RETURN_IF_ERROR(CheckDistrictSizes(ctx.fund));
+  UURO_RETURN_IF_ERROR(
+      CheckedIssue(rules.allowance(), ctx.fund.active_residents()).status());
   v1::RoundRecord round;
   round.set_id(ctx.index);
   *round.mutable_rules() = rules;
@@ -47,8 +51,9 @@ absl::Status CloseRound(TxContext& ctx) {
   }
   if (ctx.time_ms < round.rules().closes_at_ms()) {
     return absl::FailedPreconditionError(
-        absl::StrCat("round ", id, " closes at ", round.rules().closes_at_ms(),
-                     " ms; it is now ", ctx.time_ms));
+        absl::StrCat("round ", id, " closes at ",
+                     FormatIsoTime(round.rules().closes_at_ms()),
+                     "; it is now ", FormatIsoTime(ctx.time_ms)));
   }
   round.set_closed(true);
   round.set_closed_at_ms(ctx.time_ms);

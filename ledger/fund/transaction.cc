@@ -1,6 +1,8 @@
 #include "ledger/fund/transaction.h"
 
 #include "absl/strings/str_cat.h"
+#include "ledger/fund/canonical.h"
+#include "ledger/tlog/status_macros.h"
 
 namespace uuro::fund {
 
@@ -18,12 +20,8 @@ absl::StatusOr<VerifiedTx> DecodeEnvelope(ByteView envelope) {
   // One encoding per envelope: otherwise anyone could wrap a signed body in
   // other bytes (an unknown field, say) and have it logged first, so that
   // the signer's own resubmission no longer matches its entry.
-  decoded.DiscardUnknownFields();
-  if (decoded.SerializeAsString() != AsString(envelope)) {
-    return absl::InvalidArgumentError(
-        "the envelope is not canonically encoded (fields in order, no "
-        "unknown or repeated fields)");
-  }
+  UURO_RETURN_IF_ERROR(
+      CheckCanonical(decoded, AsString(envelope), "the envelope"));
   if (decoded.signer().size() != kPublicKeySize) {
     return absl::InvalidArgumentError(
         absl::StrCat("the signer key is ", decoded.signer().size(),
@@ -38,6 +36,9 @@ absl::StatusOr<VerifiedTx> DecodeEnvelope(ByteView envelope) {
   if (!tx.body.ParseFromString(decoded.body())) {
     return absl::InvalidArgumentError("the transaction body does not decode");
   }
+  // The same for the body: its bytes are signed and logged as they came.
+  UURO_RETURN_IF_ERROR(
+      CheckCanonical(tx.body, decoded.body(), "the transaction body"));
   if (tx.body.payload_case() == v1::TxBody::PAYLOAD_NOT_SET) {
     return absl::InvalidArgumentError(
         "the transaction body has no payload this ledger knows");

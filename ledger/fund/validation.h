@@ -28,6 +28,10 @@ inline constexpr size_t kMaxDistricts = 1000;
 // The rules' format (Genesis.format_version). 2: credits keep their round,
 // districts are defined on the log, council quorum, reason codes.
 inline constexpr uint32_t kFormatVersion = 2;
+// The latest expiry a transaction may name: 24 hours after the time it is
+// sequenced at. A refused transaction can then be replayed for a day at most,
+// not for ever; an expiry exactly this far ahead is accepted.
+inline constexpr uint64_t kMaxExpiryAheadMs = 24ull * 60 * 60 * 1000;
 
 // The payload's fields on their own (step 7).
 absl::Status ValidatePayload(const v1::TxBody& body);

@@ -15,6 +15,20 @@ inline uint64_t WallClockMs() {
           .count());
 }
 
+// A wall clock that can be replaced, so tests can move the time the
+// sequencer sees (a forward jump, say) without touching the machine's.
+class WallClock {
+ public:
+  virtual ~WallClock() = default;
+  virtual uint64_t NowMs() const = 0;
+};
+
+// The machine's wall clock.
+class SystemWallClock : public WallClock {
+ public:
+  uint64_t NowMs() const override { return WallClockMs(); }
+};
+
 }  // namespace uuro
 
 #endif  // LEDGER_TLOG_WALL_CLOCK_H_

@@ -171,6 +171,9 @@ Prediction ReferenceModel::Apply(const ModelTx& tx) {
     if (body.expires_at_ms() <= tx.time_ms) {
       return refuse(Code::kFailedPrecondition);
     }
+    if (body.expires_at_ms() - tx.time_ms > 24ull * 3600 * 1000) {
+      return refuse(Code::kInvalidArgument);
+    }
     // Steps 7 to 10.
     Code code = CheckPayload(tx);
     if (code != Code::kOk) return refuse(code);
