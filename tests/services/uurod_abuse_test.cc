@@ -29,8 +29,6 @@ namespace {
 using client::LedgerClient;
 using grpc::StatusCode;
 
-constexpr uint64_t kTenMinutesMs = 10 * 60 * 1000;
-
 // A running uurod with alice enrolled and a round open; `Honest()` submits
 // one of alice's awards and checks its receipt, counting what was logged.
 class UurodAbuseTest : public ::testing::Test {
