@@ -26,24 +26,29 @@ absl::Status EnrollResident(TxContext& ctx) {
   UURO_RETURN_IF_ERROR(RequireSteward(ctx));
   const v1::EnrollResident& enroll = ctx.tx.body.enroll_resident();
   UURO_RETURN_IF_ERROR(RequireDefinedDistrict(ctx.fund, enroll.district()));
-  PublicKey key = ToKey(enroll.key());
+  return EnrollKey(ctx, enroll.key(), enroll.district());
+}
+
+absl::Status EnrollKey(TxContext& ctx, const std::string& key_bytes,
+                       const std::string& district) {
+  PublicKey key = ToKey(key_bytes);
   UURO_ASSIGN_OR_RETURN(bool known, KeyKnown(ctx, key));
   if (known) {
     return absl::AlreadyExistsError(absl::StrCat(
         "key ", FormatPublicKey(key), " is already enrolled or was revoked"));
   }
-  UURO_RETURN_IF_ERROR(RefuseOfficeKey(ctx.fund, enroll.key(), "the key"));
+  UURO_RETURN_IF_ERROR(RefuseOfficeKey(ctx.fund, key_bytes, "the key"));
   v1::ResidentRecord resident;
   resident.set_id(ctx.index);
-  resident.set_key(enroll.key());
-  resident.set_district(enroll.district());
+  resident.set_key(key_bytes);
+  resident.set_district(district);
   WriteRecord(ctx.state, keys::Resident(ctx.index), resident);
   v1::KeyRecord key_record;
   key_record.set_resident_id(ctx.index);
   WriteRecord(ctx.state, keys::Key(key), key_record);
 
   ctx.fund.set_active_residents(ctx.fund.active_residents() + 1);
-  AddDistrictResidents(ctx.fund, enroll.district(), +1);
+  AddDistrictResidents(ctx.fund, district, +1);
   // A resident enrolled while a round is open gets that round's allowance.
   if (uint64_t open = ctx.fund.open_round(); open != 0) {
     UURO_ASSIGN_OR_RETURN(v1::RoundRecord round, ReadRound(ctx.state, open));
@@ -52,11 +57,11 @@ absl::Status EnrollResident(TxContext& ctx) {
             .status());
     round.set_residents(round.residents() + 1);
     WriteRecord(ctx.state, keys::Round(open), round);
-    UURO_ASSIGN_OR_RETURN(
-        auto district, ReadDistrictRound(ctx.state, open, enroll.district()));
-    district.set_residents(district.residents() + 1);
-    WriteRecord(ctx.state, keys::DistrictRound(open, enroll.district()),
-                district);
+    UURO_ASSIGN_OR_RETURN(auto district_round,
+                          ReadDistrictRound(ctx.state, open, district));
+    district_round.set_residents(district_round.residents() + 1);
+    WriteRecord(ctx.state, keys::DistrictRound(open, district),
+                district_round);
   }
   return absl::OkStatus();
 }

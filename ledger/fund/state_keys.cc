@@ -59,6 +59,14 @@ std::string Report(uint64_t initiative, uint64_t index) {
   return ReportPrefix(initiative) + EncodeUint64(index);
 }
 
+std::string Invite(const Hash& code_hash) {
+  return "invite/" + std::string(AsString(code_hash));
+}
+std::string DistrictInvitesPrefix() { return "invites/"; }
+std::string DistrictInvites(std::string_view district) {
+  return DistrictInvitesPrefix() + std::string(district);
+}
+
 uint64_t TrailingId(std::string_view key) {
   return ReadBigEndian64(AsBytes(key.substr(key.size() - 8)));
 }

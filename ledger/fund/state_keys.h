@@ -32,6 +32,9 @@ std::string Initiative(uint64_t id);
 std::string Redemption(uint64_t id);
 std::string Report(uint64_t initiative, uint64_t index);
 std::string ReportPrefix(uint64_t initiative);
+std::string Invite(const Hash& code_hash);
+std::string DistrictInvites(std::string_view district);
+std::string DistrictInvitesPrefix();
 
 // The last 8 bytes of a key as an integer (for ids at the end of a key).
 uint64_t TrailingId(std::string_view key);

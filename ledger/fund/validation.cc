@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/fund/invite_code.h"
 #include "ledger/tlog/keys.h"
 #include "ledger/tlog/status_macros.h"
 #include "ledger/tlog/text.h"
@@ -147,6 +148,28 @@ absl::Status ValidateProposal(const v1::ProposeInitiative& p) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateIssueInvites(const v1::IssueInvites& issue) {
+  UURO_RETURN_IF_ERROR(Text("district", issue.district(), 1, kMaxDistrictSize));
+  const auto& hashes = issue.code_hashes();
+  if (hashes.empty() || static_cast<size_t>(hashes.size()) > kMaxInvitesPerTx) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("issue 1 to ", kMaxInvitesPerTx, " invites at once, not ",
+                     hashes.size()));
+  }
+  std::set<std::string> seen;
+  for (const std::string& hash : hashes) {
+    if (hash.size() != kHashSize) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("an invite code hash must be ", kHashSize,
+                       " bytes, not ", hash.size()));
+    }
+    if (!seen.insert(hash).second) {
+      return absl::InvalidArgumentError("an invite code hash is named twice");
+    }
+  }
+  return Positive("invite expiry", issue.expires_at_ms());
+}
+
 }  // namespace
 
 absl::Status ValidateOrigin(const std::string& origin) {
@@ -227,6 +250,14 @@ absl::Status ValidatePayload(const v1::TxBody& body) {
       return ValidateDistricts(body.define_districts().names());
     case v1::TxBody::kApproveRedemption:
       return absl::OkStatus();  // Existence is a rule (NOT_FOUND).
+    case v1::TxBody::kIssueInvites:
+      return ValidateIssueInvites(body.issue_invites());
+    case v1::TxBody::kClaimInvite:
+      if (!IsCanonicalInviteCode(body.claim_invite().code())) {
+        return absl::InvalidArgumentError(
+            "the invite code is not a well-formed code in canonical form");
+      }
+      return absl::OkStatus();
     case v1::TxBody::PAYLOAD_NOT_SET:
       break;
   }
