@@ -12,7 +12,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "clients/atomic_file.h"
 #include "clients/ledger_client.h"
+#include "ledger/fund/invite_code.h"
 #include "ledger/tlog/status_macros.h"
 #include "ledger/tlog/wall_clock.h"
 
@@ -99,6 +101,28 @@ absl::StatusOr<v1::Receipt> SubmitOne(LedgerClient& client,
     }
     std::this_thread::sleep_for(kWait);
   }
+}
+
+// Invites for a new user to try joining with: their codes go to
+// invites.txt (mode 0600, as letters would), grouped as printed.
+absl::Status IssueDemoInvites(LedgerClient& client, const SecretKey& steward,
+                              const std::string& demo) {
+  constexpr int kInvites = 5;
+  v1::TxBody body;
+  v1::IssueInvites* issue = body.mutable_issue_invites();
+  issue->set_district(kDistricts[0]);
+  issue->set_expires_at_ms(WallClockMs() + 90ull * 24 * 3600 * 1000);
+  std::string text;
+  for (int i = 0; i < kInvites; ++i) {
+    std::string code = fund::NewInviteCode();
+    Hash hash = fund::InviteCodeHash(code);
+    issue->add_code_hashes(std::string(AsString(hash)));
+    absl::StrAppend(&text, fund::GroupInviteCode(code), "\n");
+  }
+  UURO_RETURN_IF_ERROR(SubmitOne(client, steward, body).status());
+  UURO_RETURN_IF_ERROR(WriteFileAtomically(demo + "/invites.txt", text));
+  std::printf("issued %d invites for %s\n", kInvites, kDistricts[0]);
+  return absl::OkStatus();
 }
 
 absl::Status Seed(const std::string& server, const std::string& demo,
@@ -195,7 +219,7 @@ absl::Status Seed(const std::string& server, const std::string& demo,
   }
   UURO_RETURN_IF_ERROR(SubmitAll(client, gifts));
   std::printf("recorded %d awards\n", awards);
-  return absl::OkStatus();
+  return IssueDemoInvites(client, steward, demo);
 }
 
 }  // namespace
