@@ -37,8 +37,7 @@ bool IsClaim(std::string_view envelope_bytes) {
 }  // namespace
 
 bool LedgerService::AdmitClaim(const grpc::ServerContext& context,
-                               std::string_view envelope,
-                               std::string& client) {
+                               std::string_view envelope, std::string& client) {
   client.clear();
   if (!IsClaim(envelope)) return true;
   client = ClientAddress(context.peer());

@@ -19,7 +19,8 @@ bool RateLimiter::Allow(std::string_view client) {
     }
     last_sweep_ = now;
   }
-  auto [it, inserted] = buckets_.try_emplace(std::string(client), Bucket{burst_, now});
+  auto [it, inserted] =
+      buckets_.try_emplace(std::string(client), Bucket{burst_, now});
   Bucket& b = it->second;
   double elapsed = std::chrono::duration<double>(now - b.updated).count();
   b.tokens = std::min(burst_, b.tokens + elapsed * per_second_);

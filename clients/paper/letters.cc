@@ -63,8 +63,8 @@ absl::StatusOr<std::string> Letter(const Invite& invite,
 
 std::string JoinUrl(std::string_view base, std::string_view code) {
   while (!base.empty() && base.back() == '/') base.remove_suffix(1);
-  return absl::StrCat(std::string(base), "/#/join?code=",
-                      fund::GroupInviteCode(code));
+  return absl::StrCat(std::string(base),
+                      "/#/join?code=", fund::GroupInviteCode(code));
 }
 
 absl::StatusOr<std::string> RenderLetters(const std::vector<Invite>& invites,
@@ -81,8 +81,7 @@ std::string InvitesCsv(const std::vector<Invite>& invites) {
   std::string out = "code,district,url\n";
   for (const Invite& invite : invites) {
     absl::StrAppend(&out, CsvField(fund::GroupInviteCode(invite.code)), ",",
-                    CsvField(invite.district), ",", CsvField(invite.url),
-                    "\n");
+                    CsvField(invite.district), ",", CsvField(invite.url), "\n");
   }
   return out;
 }

@@ -43,8 +43,8 @@ absl::StatusOr<std::string> QrSvg(std::string_view text, int size_mm) {
       "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"",
       size_mm, "mm\" height=\"", size_mm, "mm\" viewBox=\"0 0 ", total, " ",
       total, "\" shape-rendering=\"crispEdges\"><rect width=\"", total,
-      "\" height=\"", total, "\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
-      path, "\"/></svg>");
+      "\" height=\"", total, "\" fill=\"#fff\"/><path fill=\"#000\" d=\"", path,
+      "\"/></svg>");
 }
 
 }  // namespace uuro::paper

@@ -27,9 +27,8 @@ absl::Status WriteCard(Context& ctx, const std::string& out) {
     district = view.resident().district();
   }
   std::string secret = SecretKeyText(key);
-  auto page = paper::RenderKeyCard({fund.fund_name(),
-                                    FormatPublicKey(key.public_key()),
-                                    district, secret});
+  auto page = paper::RenderKeyCard(
+      {fund.fund_name(), FormatPublicKey(key.public_key()), district, secret});
   sodium_memzero(secret.data(), secret.size());
   UURO_RETURN_IF_ERROR(page.status());
   // The page holds the secret key: only this user may read it.
@@ -74,10 +73,10 @@ void AddCardCommand(CLI::App& app, Context& ctx) {
   auto import_out = std::make_shared<std::string>();
   CLI::App* import = key->add_subcommand(
       "import", "Read a key card's QR text from stdin into a new key file.");
-  import->add_option("--out", *import_out, "the key file to write")
-      ->required();
-  import->footer("Example:\n  zbarimg -q --raw card.png | uuro key import "
-                 "--out me.key");
+  import->add_option("--out", *import_out, "the key file to write")->required();
+  import->footer(
+      "Example:\n  zbarimg -q --raw card.png | uuro key import "
+      "--out me.key");
   OnRun(import, ctx,
         [import_out](Context& c) { return ImportKey(c, *import_out); });
 }

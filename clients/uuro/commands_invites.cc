@@ -46,8 +46,8 @@ absl::Status IssueInvites(Context& ctx, const IssueArgs& args) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   if (error) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "cannot create folder ", args.out, ": ", error.message()));
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot create folder ", args.out, ": ", error.message()));
   }
   UURO_ASSIGN_OR_RETURN(v1::FundRecord fund, ctx.Client().Fund());
   const uint64_t expires_at_ms = WallClockMs() + lifetime;
@@ -83,8 +83,9 @@ absl::Status IssueInvites(Context& ctx, const IssueArgs& args) {
   std::string csv = paper::InvitesCsv(invites);
   UURO_ASSIGN_OR_RETURN(
       std::string letters,
-      paper::RenderLetters(invites, {fund.fund_name(),
-                                     FormatIsoTime(expires_at_ms).substr(0, 10)}));
+      paper::RenderLetters(
+          invites,
+          {fund.fund_name(), FormatIsoTime(expires_at_ms).substr(0, 10)}));
   // The codes are secrets until the letters are mailed: only this user.
   absl::Status wrote =
       client::WriteFileAtomically((dir / "invites.csv").string(), csv, 0600);
@@ -102,11 +103,11 @@ absl::Status IssueInvites(Context& ctx, const IssueArgs& args) {
          {"entries", entries},
          {"csv", (dir / "invites.csv").string()},
          {"letters", (dir / "letters.html").string()}},
-        absl::StrCat("issued ", args.count, " invites for district ",
-                     args.district, ", valid until ",
-                     FormatIsoTime(expires_at_ms), "\n  ",
-                     (dir / "invites.csv").string(), " (for the mail house)\n  ",
-                     (dir / "letters.html").string(), " (print on A4)\n"));
+        absl::StrCat(
+            "issued ", args.count, " invites for district ", args.district,
+            ", valid until ", FormatIsoTime(expires_at_ms), "\n  ",
+            (dir / "invites.csv").string(), " (for the mail house)\n  ",
+            (dir / "letters.html").string(), " (print on A4)\n"));
   return absl::OkStatus();
 }
 
@@ -122,7 +123,8 @@ absl::Status ClaimInvite(Context& ctx, const std::string& text) {
   request.set_key(PublicKeyBytes(key.public_key()));
   v1::ResidentView view;
   grpc::ClientContext call;
-  grpc::Status status = ctx.Client().ledger().GetResident(&call, request, &view);
+  grpc::Status status =
+      ctx.Client().ledger().GetResident(&call, request, &view);
   if (!status.ok()) {
     return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                         status.error_message());
@@ -135,8 +137,8 @@ absl::Status ClaimInvite(Context& ctx, const std::string& text) {
          {"receipt_file", submitted.receipt_file}},
         absl::StrCat("enrolled in district ", district, "\n  key ",
                      FormatPublicKey(key.public_key()), ", entry ",
-                     submitted.receipt.index(), "; receipt saved: ",
-                     submitted.receipt_file, "\n"));
+                     submitted.receipt.index(),
+                     "; receipt saved: ", submitted.receipt_file, "\n"));
   return absl::OkStatus();
 }
 
@@ -185,14 +187,15 @@ void AddInviteCommands(CLI::App& app, Context& ctx) {
   issue->add_option("--district", args->district, "defined district")
       ->required();
   issue->add_option("--count", args->count, "number of invites")->required();
-  issue->add_option("--out", args->out, "folder for the two files")
-      ->required();
-  issue->add_option("--expires-in", args->expires_in,
-                    "how long the codes work (at most 400d)")
+  issue->add_option("--out", args->out, "folder for the two files")->required();
+  issue
+      ->add_option("--expires-in", args->expires_in,
+                   "how long the codes work (at most 400d)")
       ->capture_default_str();
-  issue->add_option("--join-url", args->join_url,
-                    "the fund's web app; letters link to "
-                    "URL/#/join?code=CODE")
+  issue
+      ->add_option("--join-url", args->join_url,
+                   "the fund's web app; letters link to "
+                   "URL/#/join?code=CODE")
       ->capture_default_str();
   issue->footer(
       "Example:\n  uuro --key steward.key invites issue --district harbour "

@@ -89,10 +89,11 @@ int SubmitAndReport(Context& ctx, v1::TxBody body, const std::string& done) {
   nlohmann::json json = ReceiptToJson(receipt);
   json["receipt_file"] = submitted->receipt_file;
   Print(ctx, json,
-        absl::StrCat(done, receipt.duplicate() ? " (already recorded)" : "",
-                     "\n  entry ", receipt.index(), " in a log of ",
-                     submitted->log_size, " entries; receipt verified and saved: ",
-                     submitted->receipt_file, "\n"));
+        absl::StrCat(
+            done, receipt.duplicate() ? " (already recorded)" : "",
+            "\n  entry ", receipt.index(), " in a log of ", submitted->log_size,
+            " entries; receipt verified and saved: ", submitted->receipt_file,
+            "\n"));
   return 0;
 }
 

@@ -26,9 +26,10 @@ Hash ToHash(const std::string& bytes) {
 v1::InviteBatch& BatchFor(v1::DistrictInvitesRecord& record,
                           uint64_t expires_at_ms) {
   auto* batches = record.mutable_batches();
-  auto it = std::lower_bound(
-      batches->begin(), batches->end(), expires_at_ms,
-      [](const v1::InviteBatch& b, uint64_t t) { return b.expires_at_ms() < t; });
+  auto it = std::lower_bound(batches->begin(), batches->end(), expires_at_ms,
+                             [](const v1::InviteBatch& b, uint64_t t) {
+                               return b.expires_at_ms() < t;
+                             });
   if (it != batches->end() && it->expires_at_ms() == expires_at_ms) return *it;
   size_t pos = static_cast<size_t>(it - batches->begin());
   batches->Add()->set_expires_at_ms(expires_at_ms);
@@ -56,10 +57,10 @@ absl::Status IssueInvites(TxContext& ctx) {
   UURO_RETURN_IF_ERROR(RequireDefinedDistrict(ctx.fund, issue.district()));
   if (issue.expires_at_ms() <= ctx.time_ms ||
       issue.expires_at_ms() - ctx.time_ms > kMaxInviteLifetimeMs) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "invites must expire after ", FormatIsoTime(ctx.time_ms),
-        " and at most 400 days later, not at ",
-        FormatIsoTime(issue.expires_at_ms())));
+    return absl::FailedPreconditionError(
+        absl::StrCat("invites must expire after ", FormatIsoTime(ctx.time_ms),
+                     " and at most 400 days later, not at ",
+                     FormatIsoTime(issue.expires_at_ms())));
   }
   for (const std::string& hash_bytes : issue.code_hashes()) {
     Hash hash = ToHash(hash_bytes);
@@ -95,15 +96,13 @@ absl::Status ClaimInvite(TxContext& ctx) {
                         ReadRecord(ctx.state, keys::Invite(hash), invite));
   if (!known) return absl::NotFoundError("no invite has this code");
   if (invite.claimed_index() != 0) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("this invite was already used, by entry ",
-                     invite.claimed_index()));
+    return absl::AlreadyExistsError(absl::StrCat(
+        "this invite was already used, by entry ", invite.claimed_index()));
   }
   if (ctx.time_ms >= invite.expires_at_ms()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("this invite expired at ",
-                     FormatIsoTime(invite.expires_at_ms()),
-                     "; ask the fund office for a new one"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "this invite expired at ", FormatIsoTime(invite.expires_at_ms()),
+        "; ask the fund office for a new one"));
   }
   std::string signer(ctx.tx.signer.begin(), ctx.tx.signer.end());
   UURO_RETURN_IF_ERROR(EnrollKey(ctx, signer, invite.district()));

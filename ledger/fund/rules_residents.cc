@@ -60,8 +60,7 @@ absl::Status EnrollKey(TxContext& ctx, const std::string& key_bytes,
     UURO_ASSIGN_OR_RETURN(auto district_round,
                           ReadDistrictRound(ctx.state, open, district));
     district_round.set_residents(district_round.residents() + 1);
-    WriteRecord(ctx.state, keys::DistrictRound(open, district),
-                district_round);
+    WriteRecord(ctx.state, keys::DistrictRound(open, district), district_round);
   }
   return absl::OkStatus();
 }

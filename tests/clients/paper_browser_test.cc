@@ -69,13 +69,13 @@ class PaperBrowserTest : public ::testing::Test {
 
 TEST_F(PaperBrowserTest, LetterQrCodeDecodesToTheJoinUrl) {
   std::string dir = ledger_->dir.Sub("letters");
-  CommandResult issued = Uuro(
-      {"invites", "issue", "--district", "harbour", "--count", "2", "--out",
-       dir, "--join-url", "https://fund.example.nl"},
-      steward_);
+  CommandResult issued =
+      Uuro({"invites", "issue", "--district", "harbour", "--count", "2",
+            "--out", dir, "--join-url", "https://fund.example.nl"},
+           steward_);
   ASSERT_EQ(issued.exit_code, 0) << issued.output;
-  std::vector<std::string> rows = absl::StrSplit(
-      ReadFile(dir + "/invites.csv"), '\n', absl::SkipEmpty());
+  std::vector<std::string> rows =
+      absl::StrSplit(ReadFile(dir + "/invites.csv"), '\n', absl::SkipEmpty());
   ASSERT_EQ(rows.size(), 3u);
   std::set<std::string> urls;
   for (size_t i = 1; i < rows.size(); ++i) {

@@ -77,11 +77,11 @@ class InvitesCliTest : public ::testing::Test {
   std::vector<std::string> Issue(const std::string& district, int count,
                                  const std::string& expires_in = "30d") {
     std::string dir = ledger_->dir.Sub("letters-" + std::to_string(++issued_));
-    CommandResult r = Uuro({"invites", "issue", "--district", district,
-                            "--count", std::to_string(count), "--out", dir,
-                            "--expires-in", expires_in, "--join-url",
-                            "https://fund.example/"},
-                           steward_);
+    CommandResult r =
+        Uuro({"invites", "issue", "--district", district, "--count",
+              std::to_string(count), "--out", dir, "--expires-in", expires_in,
+              "--join-url", "https://fund.example/"},
+             steward_);
     EXPECT_EQ(r.exit_code, 0) << r.output;
     std::vector<std::string> codes =
         CsvCodes(ReadFile(dir + "/invites.csv"), district);
@@ -160,8 +160,8 @@ TEST_F(InvitesCliTest, IssueClaimAndTheRefusals) {
   EXPECT_NE(resident.output.find("harbour"), std::string::npos)
       << resident.output;
 
-  ExpectRefused({"invites", "claim", codes[0]}, NewKey("bob"),
-                "ALREADY_EXISTS", "already used");
+  ExpectRefused({"invites", "claim", codes[0]}, NewKey("bob"), "ALREADY_EXISTS",
+                "already used");
   ExpectRefused({"invites", "claim", fund::NewInviteCode()}, NewKey("carol"),
                 "NOT_FOUND", "no invite has this code");
   ExpectRefused({"invites", "claim", codes[1]}, alice, "ALREADY_EXISTS",
@@ -179,9 +179,8 @@ TEST_F(InvitesCliTest, TypoIsRefusedBeforeAnyNetworkCall) {
   std::string code = fund::GroupInviteCode(fund::NewInviteCode());
   code[3] = code[3] == 'A' ? 'B' : 'A';
   // No server listens here: only a local check can answer.
-  CommandResult r = testing::RunUuro(*ledger_, "127.0.0.1:1",
-                                     {"invites", "claim", code},
-                                     NewKey("typo"));
+  CommandResult r = testing::RunUuro(
+      *ledger_, "127.0.0.1:1", {"invites", "claim", code}, NewKey("typo"));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("INVALID_ARGUMENT"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("typo"), std::string::npos) << r.output;
@@ -204,8 +203,7 @@ TEST_F(InvitesCliTest, RevokedResidentIsReinvited) {
   std::string lost = NewKey("lost");
   ASSERT_EQ(Uuro({"invites", "claim", Issue("hills", 1)[0]}, lost).exit_code,
             0);
-  CommandResult revoked =
-      Uuro({"revoke", lost, "--reason", "lost"}, steward_);
+  CommandResult revoked = Uuro({"revoke", lost, "--reason", "lost"}, steward_);
   ASSERT_EQ(revoked.exit_code, 0) << revoked.output;
   std::string second = Issue("hills", 1)[0];
   ExpectRefused({"invites", "claim", second}, lost, "ALREADY_EXISTS",
@@ -222,8 +220,8 @@ class ClaimFloodTest : public InvitesCliTest {
   void SetUp() override {
     ledger_ = testing::InitTestLedger();
     ASSERT_NE(ledger_, nullptr);
-    StartUurod({"--grpc-listen", "[::]:0", "--claim-burst", "5",
-                "--claim-rate", "0.01"});
+    StartUurod({"--grpc-listen", "[::]:0", "--claim-burst", "5", "--claim-rate",
+                "0.01"});
     steward_ = ledger_->dir.Sub("steward.key");
     ASSERT_TRUE(SaveSecretKey(ledger_->steward, steward_).ok());
   }
@@ -249,8 +247,7 @@ TEST_F(ClaimFloodTest, WrongCodesFromOneAddressAreLimitedNotOthers) {
   auto honest = ClientAt("[::1]");
   std::vector<absl::StatusCode> seen;
   for (int i = 0; i < 12; ++i) {
-    auto r = flood->Submit(SecretKey::Generate(),
-                           Claim(fund::NewInviteCode()));
+    auto r = flood->Submit(SecretKey::Generate(), Claim(fund::NewInviteCode()));
     seen.push_back(r.status().code());
   }
   // The burst of 5 gets answers; the rest is turned away unseen.

@@ -89,8 +89,10 @@ TEST(InviteCodeTest, BadTextIsRefusedWithAReason) {
   std::string code = NewInviteCode();
   EXPECT_NE(ParseInviteCode(code.substr(1)).status().message().find("29"),
             std::string::npos);
-  EXPECT_NE(ParseInviteCode("U" + code.substr(1)).status().message().find(
-                "letters and digits"),
+  EXPECT_NE(ParseInviteCode("U" + code.substr(1))
+                .status()
+                .message()
+                .find("letters and digits"),
             std::string::npos);
   EXPECT_FALSE(ParseInviteCode("").ok());
   EXPECT_FALSE(ParseInviteCode(code + "0").ok());

@@ -19,7 +19,8 @@ using testing::FundHarness;
 constexpr uint64_t kDayMs = 24ull * 60 * 60 * 1000;
 
 v1::TxBody Issue(const std::string& district,
-                 const std::vector<std::string>& codes, uint64_t expires_at_ms) {
+                 const std::vector<std::string>& codes,
+                 uint64_t expires_at_ms) {
   v1::TxBody body;
   v1::IssueInvites* issue = body.mutable_issue_invites();
   issue->set_district(district);
@@ -80,8 +81,7 @@ TEST_F(InvitesTest, ClaimEnrolsTheNewKeyInTheInvitesDistrict) {
   EXPECT_EQ(resident->id(), claimed->index);
   // Enrolled while a round is open: it gets the allowance and may award.
   uint64_t initiative = h_.Propose(key, "harbour");
-  EXPECT_TRUE(
-      h_.Submit(key, FundHarness::Award(round, initiative, 60)).ok());
+  EXPECT_TRUE(h_.Submit(key, FundHarness::Award(round, initiative, 60)).ok());
   auto fund = fund::ReadFund(h_.state());
   EXPECT_EQ(fund->active_residents(), 1u);
 
@@ -94,8 +94,8 @@ TEST_F(InvitesTest, ClaimEnrolsTheNewKeyInTheInvitesDistrict) {
 TEST_F(InvitesTest, UsedUnknownAndExpiredCodesAreRefusedDistinctly) {
   std::string code = fund::NewInviteCode(), late = fund::NewInviteCode();
   IssueOk("north", {code});
-  ASSERT_TRUE(h_.Submit(h_.steward(), Issue("north", {late}, h_.now_ms + 5000))
-                  .ok());
+  ASSERT_TRUE(
+      h_.Submit(h_.steward(), Issue("north", {late}, h_.now_ms + 5000)).ok());
   ASSERT_TRUE(h_.Submit(SecretKey::Generate(), Claim(code)).ok());
   ExpectRefused(h_, SecretKey::Generate(), Claim(code),
                 StatusCode::kAlreadyExists, "already used");
@@ -116,10 +116,10 @@ TEST_F(InvitesTest, KnownAndOfficeKeysCannotClaim) {
   SecretKey resident = h_.EnrollNew("south");
   ExpectRefused(h_, resident, Claim(code), StatusCode::kAlreadyExists,
                 "already enrolled");
-  ExpectRefused(h_, h_.steward(), Claim(code),
-                StatusCode::kFailedPrecondition, "steward or council");
-  ExpectRefused(h_, h_.council(), Claim(code),
-                StatusCode::kFailedPrecondition, "steward or council");
+  ExpectRefused(h_, h_.steward(), Claim(code), StatusCode::kFailedPrecondition,
+                "steward or council");
+  ExpectRefused(h_, h_.council(), Claim(code), StatusCode::kFailedPrecondition,
+                "steward or council");
   // The invite is still there for its resident.
   EXPECT_TRUE(h_.Submit(SecretKey::Generate(), Claim(code)).ok());
 }
@@ -174,17 +174,17 @@ TEST_F(InvitesTest, IssueIsRefusedForBadBatches) {
 
 TEST_F(InvitesTest, TotalsKeepOneBatchPerExpiryInOrder) {
   uint64_t late = h_.now_ms + 20 * kDayMs, early = h_.now_ms + 10 * kDayMs;
-  ASSERT_TRUE(h_.Submit(h_.steward(), Issue("east", {fund::NewInviteCode()},
-                                            late))
-                  .ok());
-  ASSERT_TRUE(h_.Submit(h_.steward(),
-                        Issue("east",
-                              {fund::NewInviteCode(), fund::NewInviteCode()},
-                              early))
-                  .ok());
-  ASSERT_TRUE(h_.Submit(h_.steward(), Issue("east", {fund::NewInviteCode()},
-                                            late))
-                  .ok());
+  ASSERT_TRUE(
+      h_.Submit(h_.steward(), Issue("east", {fund::NewInviteCode()}, late))
+          .ok());
+  ASSERT_TRUE(
+      h_.Submit(h_.steward(),
+                Issue("east", {fund::NewInviteCode(), fund::NewInviteCode()},
+                      early))
+          .ok());
+  ASSERT_TRUE(
+      h_.Submit(h_.steward(), Issue("east", {fund::NewInviteCode()}, late))
+          .ok());
   v1::DistrictInvitesRecord totals = Totals(h_, "east");
   ASSERT_EQ(totals.batches_size(), 2);
   EXPECT_EQ(totals.batches(0).expires_at_ms(), early);
