@@ -39,6 +39,11 @@ std::string DescribeEntry(const std::string& entry_bytes) {
     case v1::TxBody::kEnrollResident:
       return absl::StrCat("enroll a resident in ",
                           body.enroll_resident().district());
+    case v1::TxBody::kIssueInvites:
+      return absl::StrCat("issue ", body.issue_invites().code_hashes_size(),
+                          " invites for ", body.issue_invites().district());
+    case v1::TxBody::kClaimInvite:
+      return "claim an invite";
     default:
       return PayloadName(body);
   }
