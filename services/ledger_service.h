@@ -45,6 +45,12 @@ class LedgerService final : public v1::Ledger::Service {
   grpc::Status ListRedemptions(grpc::ServerContext*,
                                const v1::ListRedemptionsRequest* request,
                                v1::ListRedemptionsResponse* response) override;
+  grpc::Status ListProposals(grpc::ServerContext*,
+                             const v1::ListProposalsRequest* request,
+                             v1::ListProposalsResponse* response) override;
+  grpc::Status ListTransfers(grpc::ServerContext*,
+                             const v1::ListTransfersRequest* request,
+                             v1::ListTransfersResponse* response) override;
 
  private:
   const LedgerView& node_;

@@ -54,6 +54,24 @@ absl::Status RequestRedemption(TxContext& ctx);
 absl::Status DecideRedemption(TxContext& ctx);  // Settle and reject.
 absl::Status ApproveRedemption(TxContext& ctx);
 absl::Status DefineDistricts(TxContext& ctx);
+absl::Status ProposeKeyChange(TxContext& ctx);
+absl::Status ProposeEarlyClose(TxContext& ctx);
+absl::Status ApproveProposal(TxContext& ctx);
+absl::Status TransferCredits(TxContext& ctx);
+
+// Gives a resident enrolled into `district` the open round's allowance for
+// that district, if a round is open.
+absl::Status JoinOpenRound(TxContext& ctx, const std::string& district);
+// Closes `round` now: unspent allowance lapses and awards become final.
+absl::Status CloseRoundNow(TxContext& ctx, v1::RoundRecord round);
+// Whether `key` belongs to a resident, enrolled or revoked.
+absl::StatusOr<bool> IsResidentKey(const TxContext& ctx,
+                                   const std::string& key);
+// How many of `approvals` are keys on the council now: approvals by a key
+// removed since then no longer count.
+uint32_t CurrentApprovals(
+    const v1::FundRecord& fund,
+    const google::protobuf::RepeatedPtrField<std::string>& approvals);
 
 // FAILED_PRECONDITION naming every district with enrolled residents but
 // fewer than the genesis minimum.

@@ -45,19 +45,7 @@ absl::Status EnrollResident(TxContext& ctx) {
   ctx.fund.set_active_residents(ctx.fund.active_residents() + 1);
   AddDistrictResidents(ctx.fund, enroll.district(), +1);
   // A resident enrolled while a round is open gets that round's allowance.
-  if (uint64_t open = ctx.fund.open_round(); open != 0) {
-    UURO_ASSIGN_OR_RETURN(v1::RoundRecord round, ReadRound(ctx.state, open));
-    UURO_RETURN_IF_ERROR(
-        CheckedIssue(round.rules().allowance(), round.residents() + 1)
-            .status());
-    round.set_residents(round.residents() + 1);
-    WriteRecord(ctx.state, keys::Round(open), round);
-    UURO_ASSIGN_OR_RETURN(
-        auto district, ReadDistrictRound(ctx.state, open, enroll.district()));
-    district.set_residents(district.residents() + 1);
-    WriteRecord(ctx.state, keys::DistrictRound(open, enroll.district()),
-                district);
-  }
+  UURO_RETURN_IF_ERROR(JoinOpenRound(ctx, enroll.district()));
   return absl::OkStatus();
 }
 

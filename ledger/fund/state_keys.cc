@@ -59,6 +59,15 @@ std::string Report(uint64_t initiative, uint64_t index) {
   return ReportPrefix(initiative) + EncodeUint64(index);
 }
 
+std::string ProposalPrefix() { return "proposal/"; }
+std::string Proposal(uint64_t id) {
+  return ProposalPrefix() + EncodeUint64(id);
+}
+std::string TransferPrefix() { return "transfer/"; }
+std::string Transfer(uint64_t id) {
+  return TransferPrefix() + EncodeUint64(id);
+}
+
 uint64_t TrailingId(std::string_view key) {
   return ReadBigEndian64(AsBytes(key.substr(key.size() - 8)));
 }

@@ -31,6 +31,10 @@ std::string InitiativeRoundPrefix(uint64_t round);
 std::string Initiative(uint64_t id);
 std::string Redemption(uint64_t id);
 std::string Report(uint64_t initiative, uint64_t index);
+std::string Proposal(uint64_t id);
+std::string ProposalPrefix();
+std::string Transfer(uint64_t id);
+std::string TransferPrefix();
 std::string ReportPrefix(uint64_t initiative);
 
 // The last 8 bytes of a key as an integer (for ids at the end of a key).
