@@ -1,13 +1,12 @@
 #include "services/ledger_service.h"
 
-#include <charconv>
-
 #include "absl/strings/str_cat.h"
 #include "ledger/fund/queries.h"
 #include "ledger/fund/state_keys.h"
 #include "ledger/tlog/status_macros.h"
 #include "services/grpc_status.h"
 #include "services/limits.h"
+#include "services/record_pages.h"
 
 namespace uuro::server {
 namespace {
@@ -22,18 +21,6 @@ absl::StatusOr<PublicKey> KeyField(const std::string& bytes) {
   PublicKey key;
   std::copy(bytes.begin(), bytes.end(), key.begin());
   return key;
-}
-
-// Page tokens are the decimal id (or nonce) to continue from.
-absl::StatusOr<uint64_t> PageStart(const std::string& token) {
-  if (token.empty()) return 0;
-  uint64_t v = 0;
-  auto [end, ec] =
-      std::from_chars(token.data(), token.data() + token.size(), v);
-  if (ec != std::errc() || end != token.data() + token.size()) {
-    return absl::InvalidArgumentError("the page token is not one we issued");
-  }
-  return v;
 }
 
 template <typename Record>

@@ -66,6 +66,12 @@ class LedgerService final : public v1::Ledger::Service {
   grpc::Status GetInvites(grpc::ServerContext*,
                           const v1::GetInvitesRequest* request,
                           v1::GetInvitesResponse* response) override;
+  grpc::Status ListProposals(grpc::ServerContext*,
+                             const v1::ListProposalsRequest* request,
+                             v1::ListProposalsResponse* response) override;
+  grpc::Status ListTransfers(grpc::ServerContext*,
+                             const v1::ListTransfersRequest* request,
+                             v1::ListTransfersResponse* response) override;
 
  private:
   // Spends a claim token of the caller's address if `envelope` claims an

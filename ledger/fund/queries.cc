@@ -56,6 +56,12 @@ absl::StatusOr<v1::RedemptionRecord> ReadRedemption(const StateReader& state,
       state, keys::Redemption(id), absl::StrCat("redemption request ", id));
 }
 
+absl::StatusOr<v1::ProposalRecord> ReadProposal(const StateReader& state,
+                                                uint64_t id) {
+  return ReadExisting<v1::ProposalRecord>(state, keys::Proposal(id),
+                                          absl::StrCat("proposal ", id));
+}
+
 absl::StatusOr<v1::ResidentRecord> ReadResidentByKey(const StateReader& state,
                                                      const PublicKey& key) {
   UURO_ASSIGN_OR_RETURN(
@@ -108,12 +114,28 @@ absl::Status RequireDefinedDistrict(const v1::FundRecord& fund,
 }
 
 uint64_t InitiativeBalance(const v1::InitiativeRecord& initiative) {
-  return initiative.received_final() - initiative.redeemed() -
+  return initiative.received_final() + initiative.transferred_in() -
+         initiative.transferred_out() - initiative.redeemed() -
          initiative.pending();
 }
 
-uint64_t RoundIssued(const v1::RoundRecord& round) {
-  return round.rules().allowance() * round.residents();
+uint64_t RoundIssued(const v1::RoundRecord& round) { return round.issued(); }
+
+uint64_t DistrictAllowance(const v1::OpenRound& rules,
+                           std::string_view district) {
+  const auto& list = rules.district_allowances();
+  auto it = std::lower_bound(
+      list.begin(), list.end(), district,
+      [](const v1::DistrictAllowance& d, std::string_view name) {
+        return d.district() < name;
+      });
+  if (it != list.end() && it->district() == district) return it->allowance();
+  return rules.allowance();
+}
+
+uint64_t RoundCreditsLeft(const v1::InitiativeRoundRecord& held) {
+  return held.awarded() - held.withdrawn() + held.transferred_in() -
+         held.transferred_out() - held.redeemed() - held.pending();
 }
 
 }  // namespace uuro::fund

@@ -21,6 +21,8 @@ absl::StatusOr<v1::InitiativeRecord> ReadInitiative(const StateReader& state,
                                                     uint64_t id);
 absl::StatusOr<v1::RedemptionRecord> ReadRedemption(const StateReader& state,
                                                     uint64_t id);
+absl::StatusOr<v1::ProposalRecord> ReadProposal(const StateReader& state,
+                                                uint64_t id);
 absl::StatusOr<v1::ResidentRecord> ReadResidentByKey(const StateReader& state,
                                                      const PublicKey& key);
 // Zero records for what has not happened yet.
@@ -40,8 +42,15 @@ absl::Status RequireDefinedDistrict(const v1::FundRecord& fund,
 
 // What an initiative's owner may still redeem.
 uint64_t InitiativeBalance(const v1::InitiativeRecord& initiative);
-// allowance * residents of a round; fits 64 bits (see CheckedIssue).
+// The credits a round gave out when it opened: each district's residents
+// times its allowance.
 uint64_t RoundIssued(const v1::RoundRecord& round);
+// The allowance per resident of `district` in a round with these rules.
+uint64_t DistrictAllowance(const v1::OpenRound& rules,
+                           std::string_view district);
+// What an initiative has left of one round's credits, not yet redeemed,
+// pending or passed on.
+uint64_t RoundCreditsLeft(const v1::InitiativeRoundRecord& held);
 
 }  // namespace uuro::fund
 

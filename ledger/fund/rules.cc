@@ -43,6 +43,14 @@ absl::Status ApplyPayload(TxContext& ctx) {
       return IssueInvites(ctx);
     case v1::TxBody::kClaimInvite:
       return ClaimInvite(ctx);
+    case v1::TxBody::kProposeKeyChange:
+      return ProposeKeyChange(ctx);
+    case v1::TxBody::kProposeEarlyClose:
+      return ProposeEarlyClose(ctx);
+    case v1::TxBody::kApproveProposal:
+      return ApproveProposal(ctx);
+    case v1::TxBody::kTransferCredits:
+      return TransferCredits(ctx);
     case v1::TxBody::kGenesis:
       return absl::FailedPreconditionError("the ledger already has a genesis");
     case v1::TxBody::PAYLOAD_NOT_SET:
@@ -117,6 +125,27 @@ absl::StatusOr<v1::InitiativeRecord> RequireOwnInitiative(const TxContext& ctx,
         absl::StrCat("only the owner of initiative ", id, " may do this"));
   }
   return initiative;
+}
+
+absl::StatusOr<bool> IsResidentKey(const TxContext& ctx,
+                                   const std::string& key) {
+  if (key.size() != kPublicKeySize) return false;
+  v1::KeyRecord record;
+  PublicKey public_key{};
+  std::copy(key.begin(), key.end(), public_key.begin());
+  return ReadRecord(ctx.state, keys::Key(public_key), record);
+}
+
+uint32_t CurrentApprovals(
+    const v1::FundRecord& fund,
+    const google::protobuf::RepeatedPtrField<std::string>& approvals) {
+  uint32_t n = 0;
+  for (const std::string& key : approvals) {
+    for (const std::string& council : fund.council_keys()) {
+      if (key == council) ++n;
+    }
+  }
+  return n;
 }
 
 void AddDistrictResidents(v1::FundRecord& fund, const std::string& district,

@@ -62,6 +62,24 @@ absl::Status ClaimInvite(TxContext& ctx);
 // revoked); FAILED_PRECONDITION for a steward or council key.
 absl::Status EnrollKey(TxContext& ctx, const std::string& key,
                        const std::string& district);
+absl::Status ProposeKeyChange(TxContext& ctx);
+absl::Status ProposeEarlyClose(TxContext& ctx);
+absl::Status ApproveProposal(TxContext& ctx);
+absl::Status TransferCredits(TxContext& ctx);
+
+// Gives a resident enrolled into `district` the open round's allowance for
+// that district, if a round is open.
+absl::Status JoinOpenRound(TxContext& ctx, const std::string& district);
+// Closes `round` now: unspent allowance lapses and awards become final.
+absl::Status CloseRoundNow(TxContext& ctx, v1::RoundRecord round);
+// Whether `key` belongs to a resident, enrolled or revoked.
+absl::StatusOr<bool> IsResidentKey(const TxContext& ctx,
+                                   const std::string& key);
+// How many of `approvals` are keys on the council now: approvals by a key
+// removed since then no longer count.
+uint32_t CurrentApprovals(
+    const v1::FundRecord& fund,
+    const google::protobuf::RepeatedPtrField<std::string>& approvals);
 
 // FAILED_PRECONDITION naming every district with enrolled residents but
 // fewer than the genesis minimum.

@@ -122,7 +122,25 @@ absl::Status Award(TxContext& ctx) {
         absl::StrCat("initiative ", award.initiative_id(),
                      " is suspended: ", s.initiative.status_reason()));
   }
-  const uint64_t allowance = s.round.rules().allowance();
+  const v1::OpenRound& rules = s.round.rules();
+  if (!rules.owner_may_award_own() &&
+      s.initiative.owner() == s.resident.id()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "round ", award.round_id(),
+        " does not let owners award their own initiative"));
+  }
+  const uint64_t asked = s.initiative.proposal().amount_asked();
+  const uint64_t received =
+      s.initiative.received_final() + s.initiative.received_open();
+  std::optional<uint64_t> after = CheckedAdd(received, award.amount());
+  if (!rules.may_exceed_amount_asked() && (!after || *after > asked)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "initiative ", award.initiative_id(), " asked for ", asked,
+        " and has received ", received, "; round ", award.round_id(),
+        " does not let it receive more than it asked"));
+  }
+  const uint64_t allowance =
+      DistrictAllowance(rules, s.resident.district());
   std::optional<uint64_t> spent = CheckedAdd(s.spent, award.amount());
   if (!spent || *spent > allowance) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -130,7 +148,7 @@ absl::Status Award(TxContext& ctx) {
         allowance - s.spent, " in round ", award.round_id()));
   }
   // allowance <= 10^12, so the product fits 64 bits.
-  const uint64_t cap = allowance * s.round.rules().max_share_percent() / 100;
+  const uint64_t cap = allowance * rules.max_share_percent() / 100;
   std::optional<uint64_t> to_initiative = CheckedAdd(s.awarded, award.amount());
   if (!to_initiative || *to_initiative > cap) {
     return absl::FailedPreconditionError(absl::StrCat(

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/fund/checked.h"
 #include "ledger/fund/queries.h"
+#include "ledger/fund/round_draws.h"
 #include "ledger/fund/rules.h"
 #include "ledger/fund/state_keys.h"
 #include "ledger/fund/validation.h"
@@ -106,81 +107,6 @@ void CountInitiative(Adder& add, v1::InitiativeRecord& i, Outcome o,
   }
 }
 
-// One closed round a request draws on.
-struct Draw {
-  v1::RoundRecord round;
-  v1::InitiativeRoundRecord held;
-  uint64_t credits = 0;
-  uint64_t cents = 0;
-};
-
-uint64_t LeftOf(const v1::InitiativeRoundRecord& held) {
-  return held.awarded() - held.withdrawn() - held.redeemed() - held.pending();
-}
-
-// The closed rounds a request may draw on, oldest first, with what the
-// initiative has left of each.
-absl::StatusOr<std::vector<Draw>> Sources(const TxContext& ctx,
-                                          uint64_t initiative, uint64_t named) {
-  std::vector<v1::RoundRecord> rounds;
-  if (named != 0) {
-    UURO_ASSIGN_OR_RETURN(v1::RoundRecord round, ReadRound(ctx.state, named));
-    if (!round.closed()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("round ", named,
-                       " is still open; its credits are not redeemable yet"));
-    }
-    rounds.push_back(std::move(round));
-  } else {
-    UURO_ASSIGN_OR_RETURN(auto all, ctx.state.Scan(keys::RoundPrefix()));
-    for (const auto& [key, value] : all) {
-      v1::RoundRecord round;
-      if (!round.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-        return absl::DataLossError("a round record does not decode");
-      }
-      if (round.closed()) rounds.push_back(std::move(round));
-    }
-  }
-  std::vector<Draw> sources;
-  for (v1::RoundRecord& round : rounds) {
-    Draw d;
-    UURO_ASSIGN_OR_RETURN(
-        d.held, ReadInitiativeRound(ctx.state, round.id(), initiative));
-    if (LeftOf(d.held) == 0) continue;
-    d.round = std::move(round);
-    sources.push_back(std::move(d));
-  }
-  return sources;
-}
-
-// Takes `amount` from the sources, oldest first, valued at each round's
-// credit value.
-absl::StatusOr<std::vector<Draw>> PlanDraws(std::vector<Draw> sources,
-                                            uint64_t amount, uint64_t named) {
-  std::vector<Draw> draws;
-  uint64_t rest = amount;
-  for (Draw& d : sources) {
-    if (rest == 0) break;
-    d.credits = std::min(rest, LeftOf(d.held));
-    std::optional<uint64_t> cents =
-        CheckedMul(d.credits, d.round.rules().credit_value_cents());
-    if (!cents) {
-      return absl::FailedPreconditionError(
-          "the request's euro value would not fit 64 bits");
-    }
-    d.cents = *cents;
-    rest -= d.credits;
-    draws.push_back(std::move(d));
-  }
-  if (rest != 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the request of ", amount, " exceeds the redeemable balance of ",
-        amount - rest, named ? absl::StrCat(" of round ", named) : "",
-        " (credits of a round still open are not redeemable yet)"));
-  }
-  return draws;
-}
-
 // Settles by rule only if, in every round drawn on, what the initiative
 // settled by rule plus what is pending plus this part stays within the
 // round's threshold. Splitting a request therefore changes nothing.
@@ -205,11 +131,10 @@ absl::Status RequestRedemption(TxContext& ctx) {
         absl::StrCat("initiative ", initiative.id(),
                      " is suspended: ", initiative.status_reason()));
   }
-  UURO_ASSIGN_OR_RETURN(std::vector<Draw> sources,
-                        Sources(ctx, initiative.id(), request.round_id()));
   UURO_ASSIGN_OR_RETURN(
       std::vector<Draw> draws,
-      PlanDraws(std::move(sources), request.amount(), request.round_id()));
+      PlanDraws(ctx.state, initiative.id(), request.amount(),
+                request.round_id(), "the request"));
   const bool by_rule = WithinThresholds(draws);
   const Outcome outcome = by_rule ? Outcome::kSettled : Outcome::kPending;
 
@@ -271,22 +196,6 @@ absl::Status ApproveRedemption(TxContext& ctx) {
   return absl::OkStatus();
 }
 
-namespace {
-
-// Approvals by keys that are on the council now.
-uint32_t CurrentApprovals(const v1::FundRecord& fund,
-                          const v1::RedemptionRecord& redemption) {
-  uint32_t n = 0;
-  for (const std::string& key : redemption.approvals()) {
-    for (const std::string& council : fund.council_keys()) {
-      if (key == council) ++n;
-    }
-  }
-  return n;
-}
-
-}  // namespace
-
 absl::Status DecideRedemption(TxContext& ctx) {
   UURO_RETURN_IF_ERROR(RequireSteward(ctx));
   bool settle = ctx.tx.body.has_settle_redemption();
@@ -299,11 +208,11 @@ absl::Status DecideRedemption(TxContext& ctx) {
         absl::StrCat("redemption request ", id, " is not pending"));
   }
   if (settle &&
-      CurrentApprovals(ctx.fund, redemption) < ctx.fund.council_quorum()) {
+      CurrentApprovals(ctx.fund, redemption.approvals()) < ctx.fund.council_quorum()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "redemption request ", id, " needs ", ctx.fund.council_quorum(),
         " council approvals before it is settled; it has ",
-        CurrentApprovals(ctx.fund, redemption)));
+        CurrentApprovals(ctx.fund, redemption.approvals())));
   }
   UURO_ASSIGN_OR_RETURN(v1::InitiativeRecord initiative,
                         ReadInitiative(ctx.state, redemption.initiative_id()));

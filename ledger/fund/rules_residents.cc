@@ -50,18 +50,7 @@ absl::Status EnrollKey(TxContext& ctx, const std::string& key_bytes,
   ctx.fund.set_active_residents(ctx.fund.active_residents() + 1);
   AddDistrictResidents(ctx.fund, district, +1);
   // A resident enrolled while a round is open gets that round's allowance.
-  if (uint64_t open = ctx.fund.open_round(); open != 0) {
-    UURO_ASSIGN_OR_RETURN(v1::RoundRecord round, ReadRound(ctx.state, open));
-    UURO_RETURN_IF_ERROR(
-        CheckedIssue(round.rules().allowance(), round.residents() + 1)
-            .status());
-    round.set_residents(round.residents() + 1);
-    WriteRecord(ctx.state, keys::Round(open), round);
-    UURO_ASSIGN_OR_RETURN(auto district_round,
-                          ReadDistrictRound(ctx.state, open, district));
-    district_round.set_residents(district_round.residents() + 1);
-    WriteRecord(ctx.state, keys::DistrictRound(open, district), district_round);
-  }
+  UURO_RETURN_IF_ERROR(JoinOpenRound(ctx, district));
   return absl::OkStatus();
 }
 

@@ -9,6 +9,33 @@
 
 namespace uuro::fund {
 
+namespace {
+
+// Credits the round gives to the district's residents, written on the
+// district's record for the round.
+absl::StatusOr<uint64_t> IssueToDistrict(TxContext& ctx,
+                                         const v1::RoundRecord& round,
+                                         const std::string& district,
+                                         uint64_t residents) {
+  const uint64_t allowance = DistrictAllowance(round.rules(), district);
+  UURO_ASSIGN_OR_RETURN(v1::DistrictRoundRecord record,
+                        ReadDistrictRound(ctx.state, round.id(), district));
+  record.set_residents(record.residents() + residents);
+  record.set_allowance(allowance);
+  WriteRecord(ctx.state, keys::DistrictRound(round.id(), district), record);
+  return CheckedIssue(allowance, residents);
+}
+
+absl::Status CheckDistrictAllowances(const TxContext& ctx,
+                                     const v1::OpenRound& rules) {
+  for (const v1::DistrictAllowance& d : rules.district_allowances()) {
+    UURO_RETURN_IF_ERROR(RequireDefinedDistrict(ctx.fund, d.district()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status OpenRound(TxContext& ctx) {
   UURO_RETURN_IF_ERROR(RequireSteward(ctx));
   const v1::OpenRound& rules = ctx.tx.body.open_round();
@@ -21,23 +48,38 @@ absl::Status OpenRound(TxContext& ctx) {
         "the round's closing time has already passed");
   }
   UURO_RETURN_IF_ERROR(CheckDistrictSizes(ctx.fund));
-  UURO_RETURN_IF_ERROR(
-      CheckedIssue(rules.allowance(), ctx.fund.active_residents()).status());
+  UURO_RETURN_IF_ERROR(CheckDistrictAllowances(ctx, rules));
   v1::RoundRecord round;
   round.set_id(ctx.index);
   *round.mutable_rules() = rules;
   round.set_residents(ctx.fund.active_residents());
-  WriteRecord(ctx.state, keys::Round(ctx.index), round);
   // One record per district, not per resident: allowance is a rule.
   for (const v1::DistrictCount& d : ctx.fund.districts()) {
-    v1::DistrictRoundRecord district;
-    district.set_residents(d.residents());
-    WriteRecord(ctx.state, keys::DistrictRound(ctx.index, d.district()),
-                district);
+    UURO_ASSIGN_OR_RETURN(
+        uint64_t issued,
+        IssueToDistrict(ctx, round, d.district(), d.residents()));
+    UURO_ASSIGN_OR_RETURN(uint64_t total,
+                          CheckedSum(round.issued(), issued, "the round's issue"));
+    round.set_issued(total);
   }
+  WriteRecord(ctx.state, keys::Round(ctx.index), round);
   ctx.fund.set_open_round(ctx.index);
   ctx.fund.set_last_round(ctx.index);
   ctx.fund.set_rounds(ctx.fund.rounds() + 1);
+  return absl::OkStatus();
+}
+
+absl::Status JoinOpenRound(TxContext& ctx, const std::string& district) {
+  uint64_t open = ctx.fund.open_round();
+  if (open == 0) return absl::OkStatus();
+  UURO_ASSIGN_OR_RETURN(v1::RoundRecord round, ReadRound(ctx.state, open));
+  UURO_ASSIGN_OR_RETURN(uint64_t issued,
+                        IssueToDistrict(ctx, round, district, 1));
+  UURO_ASSIGN_OR_RETURN(uint64_t total,
+                        CheckedSum(round.issued(), issued, "the round's issue"));
+  round.set_issued(total);
+  round.set_residents(round.residents() + 1);
+  WriteRecord(ctx.state, keys::Round(open), round);
   return absl::OkStatus();
 }
 
@@ -50,11 +92,16 @@ absl::Status CloseRound(TxContext& ctx) {
         absl::StrCat("round ", id, " is already closed"));
   }
   if (ctx.time_ms < round.rules().closes_at_ms()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("round ", id, " closes at ",
-                     FormatIsoTime(round.rules().closes_at_ms()),
-                     "; it is now ", FormatIsoTime(ctx.time_ms)));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "round ", id, " closes at ", FormatIsoTime(round.rules().closes_at_ms()),
+        "; it is now ", FormatIsoTime(ctx.time_ms),
+        " (closing early needs a proposal the council approves)"));
   }
+  return CloseRoundNow(ctx, std::move(round));
+}
+
+absl::Status CloseRoundNow(TxContext& ctx, v1::RoundRecord round) {
+  const uint64_t id = round.id();
   round.set_closed(true);
   round.set_closed_at_ms(ctx.time_ms);
   round.set_lapsed(RoundIssued(round) - (round.awarded() - round.withdrawn()));

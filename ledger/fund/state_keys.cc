@@ -66,6 +66,14 @@ std::string DistrictInvitesPrefix() { return "invites/"; }
 std::string DistrictInvites(std::string_view district) {
   return DistrictInvitesPrefix() + std::string(district);
 }
+std::string ProposalPrefix() { return "proposal/"; }
+std::string Proposal(uint64_t id) {
+  return ProposalPrefix() + EncodeUint64(id);
+}
+std::string TransferPrefix() { return "transfer/"; }
+std::string Transfer(uint64_t id) {
+  return TransferPrefix() + EncodeUint64(id);
+}
 
 uint64_t TrailingId(std::string_view key) {
   return ReadBigEndian64(AsBytes(key.substr(key.size() - 8)));

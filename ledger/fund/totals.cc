@@ -28,6 +28,8 @@ absl::StatusOr<v1::RoundTotals> ReadRoundTotals(const StateReader& state,
   totals.set_unspent(totals.issued() - totals.net_awarded());
   totals.set_lapsed(round.lapsed());
   *totals.mutable_redemptions() = round.redemptions();
+  totals.set_transferred(round.transferred());
+  totals.set_early_close_reason(round.early_close_reason());
 
   const std::string district_prefix = keys::DistrictRoundPrefix(round_id);
   UURO_ASSIGN_OR_RETURN(auto districts, state.Scan(district_prefix));

@@ -110,6 +110,30 @@ absl::Status ValidateGenesis(const v1::Genesis& g) {
   return ValidateFundRules(g);
 }
 
+absl::Status ValidateDistrictAllowances(const v1::OpenRound& r) {
+  const auto& list = r.district_allowances();
+  if (static_cast<size_t>(list.size()) > kMaxDistrictsPerTx) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "at most ", kMaxDistrictsPerTx, " district allowances, not ",
+        list.size()));
+  }
+  for (int i = 0; i < list.size(); ++i) {
+    const v1::DistrictAllowance& d = list[i];
+    UURO_RETURN_IF_ERROR(Text("district", d.district(), 1, kMaxDistrictSize));
+    UURO_RETURN_IF_ERROR(Positive("district allowance", d.allowance()));
+    if (d.allowance() > kMaxAllowance) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("allowance must be at most ", kMaxAllowance));
+    }
+    // Sorted and unique, so there is one way to write the rules.
+    if (i > 0 && list[i - 1].district() >= d.district()) {
+      return absl::InvalidArgumentError(
+          "district allowances must be sorted by district, each named once");
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateOpenRound(const v1::OpenRound& r) {
   UURO_RETURN_IF_ERROR(Positive("allowance", r.allowance()));
   if (r.allowance() > kMaxAllowance) {
@@ -125,7 +149,44 @@ absl::Status ValidateOpenRound(const v1::OpenRound& r) {
         absl::StrCat("the maximum share must be 1 to 100 percent, not ",
                      r.max_share_percent()));
   }
+  return ValidateDistrictAllowances(r);
+}
+
+absl::Status ValidateKeyChange(const v1::ProposeKeyChange& c) {
+  if (c.role() != v1::OFFICE_STEWARD && c.role() != v1::OFFICE_COUNCIL) {
+    return absl::InvalidArgumentError(
+        "the key change must name the steward or the council role");
+  }
+  if (c.action() != v1::KEY_CHANGE_ADD && c.action() != v1::KEY_CHANGE_REMOVE &&
+      c.action() != v1::KEY_CHANGE_REPLACE) {
+    return absl::InvalidArgumentError(
+        "the key change must add, remove or replace a key");
+  }
+  UURO_RETURN_IF_ERROR(Key("key", c.key()));
+  if (c.action() != v1::KEY_CHANGE_REPLACE) {
+    if (!c.replacement_key().empty()) {
+      return absl::InvalidArgumentError(
+          "only a replacement names a replacement key");
+    }
+    return absl::OkStatus();
+  }
+  UURO_RETURN_IF_ERROR(Key("replacement key", c.replacement_key()));
+  if (c.replacement_key() == c.key()) {
+    return absl::InvalidArgumentError(
+        "the replacement key is the key it replaces");
+  }
   return absl::OkStatus();
+}
+
+absl::Status ValidateTransfer(const v1::TransferCredits& t) {
+  UURO_RETURN_IF_ERROR(Positive("from initiative", t.from_initiative_id()));
+  UURO_RETURN_IF_ERROR(Positive("to initiative", t.to_initiative_id()));
+  if (t.from_initiative_id() == t.to_initiative_id()) {
+    return absl::InvalidArgumentError(
+        "a transfer goes to another initiative");
+  }
+  UURO_RETURN_IF_ERROR(Positive("amount", t.amount()));
+  return Text("note", t.note(), 1, kMaxReasonSize);
 }
 
 absl::Status ValidateProposal(const v1::ProposeInitiative& p) {
@@ -258,6 +319,17 @@ absl::Status ValidatePayload(const v1::TxBody& body) {
             "the invite code is not a well-formed code in canonical form");
       }
       return absl::OkStatus();
+    case v1::TxBody::kProposeKeyChange:
+      return ValidateKeyChange(body.propose_key_change());
+    case v1::TxBody::kProposeEarlyClose:
+      UURO_RETURN_IF_ERROR(
+          Positive("round id", body.propose_early_close().round_id()));
+      return Text("reason", body.propose_early_close().reason(), 1,
+                  kMaxReasonSize);
+    case v1::TxBody::kApproveProposal:
+      return Positive("proposal id", body.approve_proposal().proposal_id());
+    case v1::TxBody::kTransferCredits:
+      return ValidateTransfer(body.transfer_credits());
     case v1::TxBody::PAYLOAD_NOT_SET:
       break;
   }

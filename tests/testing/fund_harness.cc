@@ -24,7 +24,8 @@ FundHarness::FundHarness(FundOptions options)
       log_key_(SecretKey::Generate()),
       steward_(SecretKey::Generate()),
       council_(SecretKey::Generate()),
-      council2_(SecretKey::Generate()) {
+      council2_(SecretKey::Generate()),
+      council3_(SecretKey::Generate()) {
   v1::TxBody body;
   v1::Genesis* genesis = body.mutable_genesis();
   genesis->set_origin(kOrigin);
@@ -33,6 +34,9 @@ FundHarness::FundHarness(FundOptions options)
   genesis->add_steward_keys(PublicKeyBytes(steward_.public_key()));
   genesis->add_council_keys(PublicKeyBytes(council_.public_key()));
   genesis->add_council_keys(PublicKeyBytes(council2_.public_key()));
+  if (options.council_keys >= 3) {
+    genesis->add_council_keys(PublicKeyBytes(council3_.public_key()));
+  }
   genesis->set_format_version(fund::kFormatVersion);
   genesis->set_council_quorum(options.council_quorum);
   genesis->set_min_district_size(options.min_district_size);

@@ -26,14 +26,16 @@ inline constexpr const char* kHarnessDistricts[] = {"east", "harbour", "hills",
 
 // What the harness's genesis sets beyond its keys.
 struct FundOptions {
-  uint32_t council_quorum = 0;     // Of the two council keys.
+  uint32_t council_quorum = 0;     // Of the council keys.
   uint32_t min_district_size = 1;  // Rule tests use tiny districts.
+  uint32_t council_keys = 2;       // 2 or 3: council3() joins genesis.
 };
 
 class FundHarness {
  public:
   // Creates the store and applies genesis with one steward key, two council
-  // keys and the districts of kHarnessDistricts.
+  // keys (three with FundOptions::council_keys = 3) and the districts of
+  // kHarnessDistricts.
   explicit FundHarness(FundOptions options = {});
   FundHarness(const FundHarness&) = delete;
   FundHarness& operator=(const FundHarness&) = delete;
@@ -42,6 +44,8 @@ class FundHarness {
   const SecretKey& steward() const { return steward_; }
   const SecretKey& council() const { return council_; }
   const SecretKey& council2() const { return council2_; }
+  // On the council only with FundOptions::council_keys = 3.
+  const SecretKey& council3() const { return council3_; }
   LogStore& store() { return *store_; }
   const fund::StateReader& state() const { return state_; }
 
@@ -87,6 +91,7 @@ class FundHarness {
   SecretKey steward_;
   SecretKey council_;
   SecretKey council2_;
+  SecretKey council3_;
   std::map<PublicKey, uint64_t> next_nonce_;
 };
 

@@ -1,6 +1,8 @@
-// A small, brute-force model of docs/fund-rules.md, written from the document
-// and not from ledger/fund, for the property test to cross-check the real
-// state machine against.
+// A small, brute-force model of docs/fund-rules.md (with the fund rules v2,
+// part 3: key governance under a council quorum, early round close, round
+// rules against self-award and over-asking, per-district allowances and credit
+// transfers), written from the documents and not from ledger/fund, for the
+// property test to cross-check the real state machine against.
 //
 // It keeps plain structs and, for every transaction, walks the table of checks
 // in docs/fund-rules.md in order to predict the result. It keeps no totals:
@@ -64,6 +66,10 @@ struct ModelRound {
   bool closed = false;
   uint64_t closed_at_ms = 0;
   std::set<uint64_t> given;  // Residents given the allowance in this round.
+  // Districts with active residents when the round opened: the district
+  // records written at opening, which carry the district's allowance.
+  std::set<std::string> opened_districts;
+  std::string early_close_reason;  // Closed early by an enacted proposal.
 };
 
 struct ModelInitiative {
@@ -107,6 +113,30 @@ struct ModelRedemption {
   uint64_t decided_at_ms = 0;
 };
 
+// A proposal to change office keys or to close a round early.
+struct ModelProposal {
+  uint64_t id = 0;
+  std::string proposer;  // The signing key.
+  uint64_t proposed_at_ms = 0;
+  bool early_close = false;  // Else a key change.
+  v1::ProposeKeyChange key_change;
+  v1::ProposeEarlyClose close;
+  std::vector<std::string> approvals;  // Council keys, in order.
+  bool enacted = false;
+  uint64_t enacted_at_ms = 0;
+};
+
+// Credits passed from one initiative to another.
+struct ModelTransfer {
+  uint64_t id = 0;
+  uint64_t from = 0;
+  uint64_t to = 0;
+  uint64_t amount = 0;
+  std::string note;
+  std::vector<ModelDraw> draws;
+  uint64_t time_ms = 0;
+};
+
 struct ModelReport {
   uint64_t initiative = 0;
   uint64_t index = 0;
@@ -129,6 +159,10 @@ class ReferenceModel {
   uint64_t NextNonce(const PublicKey& key) const;
   bool IsSteward(const PublicKey& key) const;
   bool IsCouncil(const PublicKey& key) const;
+  // The office keys now, in the order the fund record lists them.
+  const std::vector<std::string>& stewards() const { return stewards_; }
+  const std::vector<std::string>& council() const { return council_; }
+  uint32_t quorum() const { return genesis_.council_quorum(); }
   const std::set<std::string>& defined_districts() const {
     return defined_districts_;
   }
@@ -149,6 +183,12 @@ class ReferenceModel {
     return redemptions_;
   }
   const std::vector<ModelReport>& reports() const { return reports_; }
+  const std::map<uint64_t, ModelProposal>& proposals() const {
+    return proposals_;
+  }
+  const std::map<uint64_t, ModelTransfer>& transfers() const {
+    return transfers_;
+  }
   // Net award per (round, resident, initiative), zero entries included once
   // they existed.
   const std::map<std::tuple<uint64_t, uint64_t, uint64_t>, uint64_t>& awards()
@@ -167,11 +207,22 @@ class ReferenceModel {
   uint64_t Spent(uint64_t round, uint64_t resident) const;
   uint64_t NetAward(uint64_t round, uint64_t resident,
                     uint64_t initiative) const;
-  uint64_t Unspent(
-      uint64_t round) const;  // Over residents given the allowance.
+  // The allowance of a resident in a round: their district's entry in the
+  // round's district_allowances, else the round's allowance.
+  uint64_t Allowance(uint64_t round, uint64_t resident) const;
+  // The sum of the allowances of the residents given one in the round.
+  uint64_t Issued(uint64_t round) const;
+  // Over residents given the allowance: the sum of allowance - spent.
+  uint64_t Unspent(uint64_t round) const;
   uint64_t NetAwardedTo(uint64_t initiative) const;  // All rounds.
-  uint64_t Cap(uint64_t round) const;                // allowance * share / 100.
-  uint64_t Balance(uint64_t initiative) const;  // final - redeemed - pending.
+  // The resident's allowance * share / 100.
+  uint64_t Cap(uint64_t round, uint64_t resident) const;
+  // final + transferred in - transferred out - redeemed - pending, each summed
+  // from the lists.
+  uint64_t Balance(uint64_t initiative) const;
+  // Credits of `round` (all rounds if 0) passed to (`in`) or by an initiative
+  // (any initiative if 0), summed over the transfers' draws.
+  uint64_t Transferred(uint64_t round, uint64_t initiative, bool in) const;
   // Net awards to an initiative in one round.
   uint64_t NetAwardedIn(uint64_t round, uint64_t initiative) const;
   // Credits drawn on `round` by the initiative's requests with `status`
@@ -179,13 +230,18 @@ class ReferenceModel {
   uint64_t Drawn(uint64_t round, uint64_t initiative,
                  v1::RedemptionStatus status, bool by_rule = false,
                  bool cents = false) const;
-  // What the initiative may still redeem of a closed round.
+  // What the initiative may still redeem or pass on of a closed round.
   uint64_t Left(uint64_t round, uint64_t initiative) const;
+  // Left() of every initiative holding credits of the round, in one pass
+  // over the awards, transfers and redemptions.
+  std::map<uint64_t, uint64_t> LeftIn(uint64_t round) const;
   // The draws of a request, oldest round first; nullopt if the rounds hold
   // too little.
   std::optional<std::vector<ModelDraw>> PlanDraws(uint64_t initiative,
                                                   uint64_t amount,
                                                   uint64_t named) const;
+  // Every district with active residents has at least the genesis minimum.
+  bool DistrictsLargeEnough() const;
   // Districts that may have a record in `round`: residents' and initiatives'.
   std::set<std::string> Districts() const;
 
@@ -202,6 +258,8 @@ class ReferenceModel {
                                                     uint64_t initiative) const;
   v1::RedemptionRecord ExpectedRedemption(uint64_t id) const;
   v1::ResidentRecord ExpectedResident(uint64_t id) const;
+  v1::ProposalRecord ExpectedProposal(uint64_t id) const;
+  v1::TransferRecord ExpectedTransfer(uint64_t id) const;
 
  private:
   // Steps 7 to 10 for each payload; kOk means accept. `Accept*` then applies.
@@ -212,8 +270,19 @@ class ReferenceModel {
   absl::StatusCode CheckDecision(const ModelTx& tx) const;
   absl::StatusCode CheckDistricts(const v1::DefineDistricts& p,
                                   const ModelTx& tx) const;
+  absl::StatusCode CheckOpenRound(const ModelTx& tx) const;
+  absl::StatusCode CheckAward(const ModelTx& tx) const;
+  absl::StatusCode CheckTransfer(const ModelTx& tx) const;
+  // Whether the proposed change applies now (at proposal and at enactment).
+  absl::StatusCode CheckKeyChange(const v1::ProposeKeyChange& p) const;
+  absl::StatusCode CheckEarlyClose(const v1::ProposeEarlyClose& p,
+                                   uint64_t time_ms) const;
+  absl::StatusCode CheckApproveProposal(const ModelTx& tx) const;
+  // Approvals by keys on the council now.
+  uint32_t CurrentApprovals(const std::vector<std::string>& approvals) const;
+  void Enact(ModelProposal& proposal, uint64_t time_ms);
+  void CloseRoundAt(uint64_t id, uint64_t time_ms);
   bool OfficeKey(const std::string& key) const;
-  bool DistrictsLargeEnough() const;
   void ApplyRedemption(const ModelTx& tx, uint64_t index);
   void ApplyPayload(const ModelTx& tx, uint64_t index);
 
@@ -240,6 +309,10 @@ class ReferenceModel {
   std::map<uint64_t, ModelRedemption> redemptions_;
   std::vector<ModelReport> reports_;
   std::set<std::string> defined_districts_;
+  std::vector<std::string> stewards_;
+  std::vector<std::string> council_;
+  std::map<uint64_t, ModelProposal> proposals_;
+  std::map<uint64_t, ModelTransfer> transfers_;
 };
 
 // The text rules of docs/fund-rules.md: valid UTF-8, no control characters
