@@ -19,6 +19,9 @@ void AddAuditCommands(CLI::App& app, Context& ctx);
 void AddTransparencyCommands(CLI::App& app, Context& ctx);
 void AddRedemptionCommands(CLI::App& app, Context& ctx);
 void AddDistrictCommands(CLI::App& app, Context& ctx);
+void AddGovernanceCommands(CLI::App& app, Context& ctx);
+// `round close-early`, which the council approves like a key change.
+void AddRoundCloseEarlyVerb(CLI::App& round, Context& ctx);
 
 // Signs `body` with the --key, submits it, checks the receipt against the
 // pinned log key, saves it, and prints `done` with the entry and the receipt

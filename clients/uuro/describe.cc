@@ -39,6 +39,17 @@ std::string DescribeEntry(const std::string& entry_bytes) {
     case v1::TxBody::kEnrollResident:
       return absl::StrCat("enroll a resident in ",
                           body.enroll_resident().district());
+    case v1::TxBody::kTransferCredits:
+      return absl::StrCat(
+          "pass ", body.transfer_credits().amount(), " from initiative ",
+          body.transfer_credits().from_initiative_id(), " to initiative ",
+          body.transfer_credits().to_initiative_id());
+    case v1::TxBody::kProposeEarlyClose:
+      return absl::StrCat("propose to close round ",
+                          body.propose_early_close().round_id(), " early");
+    case v1::TxBody::kApproveProposal:
+      return absl::StrCat("approve proposal ",
+                          body.approve_proposal().proposal_id());
     default:
       return PayloadName(body);
   }
