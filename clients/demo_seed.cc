@@ -204,21 +204,32 @@ absl::Status Seed(const std::string& server, const std::string& demo,
   std::printf("opened round %llu: 100 credits per resident for 30 days\n",
               static_cast<unsigned long long>(round.index()));
 
+  // At most two awards of at most 10 per resident, never to the resident's
+  // own initiative nor beyond what an initiative asked: within every rule.
   std::vector<Bytes> gifts;
+  std::vector<uint64_t> received(initiatives.size(), 0);
   for (int i = 0; i < awards; ++i) {
+    const size_t awarder = static_cast<size_t>(i) % keys.size();
+    const uint64_t amount = 1 + rng() % 10;
+    size_t pick = rng() % initiatives.size();
+    for (size_t tries = 0; tries < initiatives.size(); ++tries) {
+      const bool own = pick * 7 % keys.size() == awarder;
+      if (!own && received[pick] + amount <= 200) break;
+      pick = (pick + 1) % initiatives.size();
+    }
+    if (pick * 7 % keys.size() == awarder || received[pick] + amount > 200) {
+      continue;
+    }
+    received[pick] += amount;
     v1::TxBody body;
     body.mutable_award()->set_round_id(round.index());
-    body.mutable_award()->set_initiative_id(
-        initiatives[rng() % initiatives.size()]);
-    body.mutable_award()->set_amount(1 + rng() % 10);
-    // At most two awards of at most 10 per resident: within every rule.
-    UURO_ASSIGN_OR_RETURN(
-        Bytes envelope,
-        client.Sign(keys[static_cast<size_t>(i) % keys.size()], body));
+    body.mutable_award()->set_initiative_id(initiatives[pick]);
+    body.mutable_award()->set_amount(amount);
+    UURO_ASSIGN_OR_RETURN(Bytes envelope, client.Sign(keys[awarder], body));
     gifts.push_back(std::move(envelope));
   }
   UURO_RETURN_IF_ERROR(SubmitAll(client, gifts));
-  std::printf("recorded %d awards\n", awards);
+  std::printf("recorded %zu awards\n", gifts.size());
   return IssueDemoInvites(client, steward, demo);
 }
 

@@ -21,6 +21,9 @@ void AddRedemptionCommands(CLI::App& app, Context& ctx);
 void AddDistrictCommands(CLI::App& app, Context& ctx);
 void AddInviteCommands(CLI::App& app, Context& ctx);
 void AddCardCommand(CLI::App& app, Context& ctx);
+void AddGovernanceCommands(CLI::App& app, Context& ctx);
+// `round close-early`, which the council approves like a key change.
+void AddRoundCloseEarlyVerb(CLI::App& round, Context& ctx);
 
 // Signs `body` with the --key, submits it, checks the receipt against the
 // pinned log key, saves it, and prints `done` with the entry and the receipt

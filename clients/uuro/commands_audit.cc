@@ -50,16 +50,18 @@ std::function<void(uint64_t, uint64_t)> Progress() {
 // The per-district and per-initiative tables of `t`, also added to `json`.
 std::string TotalsTables(Context& ctx, const v1::RoundTotals& t,
                          nlohmann::json& json) {
-  Table districts(
-      {"DISTRICT", "RESIDENTS", "AWARDED", "WITHDRAWN", "RECEIVED"});
+  Table districts({"DISTRICT", "RESIDENTS", "ALLOWANCE", "AWARDED", "WITHDRAWN",
+                   "RECEIVED"});
   json["districts"] = nlohmann::json::array();
   for (const auto& d : t.districts()) {
     districts.Add({d.district(), std::to_string(d.totals().residents()),
+                   ctx.Amount(d.totals().allowance()),
                    ctx.Amount(d.totals().awarded()),
                    ctx.Amount(d.totals().withdrawn()),
                    ctx.Amount(d.totals().received())});
     json["districts"].push_back({{"district", d.district()},
                                  {"residents", d.totals().residents()},
+                                 {"allowance", d.totals().allowance()},
                                  {"awarded", d.totals().awarded()},
                                  {"withdrawn", d.totals().withdrawn()},
                                  {"received", d.totals().received()}});
@@ -96,12 +98,18 @@ int ShowTotals(Context& ctx, uint64_t round_id) {
   absl::Status status = client::FromGrpc(
       ctx.Client().audit().GetRoundTotals(&context, request, &t));
   if (!status.ok()) return Fail(ctx, status);
-  nlohmann::json json = {
-      {"round", t.round_id()},          {"closed", t.closed()},
-      {"residents", t.residents()},     {"issued", t.issued()},
-      {"awarded", t.awarded()},         {"withdrawn", t.withdrawn()},
-      {"net_awarded", t.net_awarded()}, {"unspent", t.unspent()},
-      {"lapsed", t.lapsed()},           {"tree_size", t.tree_size()}};
+  nlohmann::json json = {{"round", t.round_id()},
+                         {"closed", t.closed()},
+                         {"residents", t.residents()},
+                         {"issued", t.issued()},
+                         {"awarded", t.awarded()},
+                         {"withdrawn", t.withdrawn()},
+                         {"net_awarded", t.net_awarded()},
+                         {"unspent", t.unspent()},
+                         {"lapsed", t.lapsed()},
+                         {"tree_size", t.tree_size()},
+                         {"transferred", t.transferred()},
+                         {"early_close_reason", t.early_close_reason()}};
   json["redemptions"] = {{"requested", t.redemptions().requested()},
                          {"settled", t.redemptions().settled()},
                          {"pending", t.redemptions().pending()},
@@ -120,7 +128,15 @@ int ShowTotals(Context& ctx, uint64_t round_id) {
       ctx.Amount(t.redemptions().pending()), " pending, ",
       ctx.Amount(t.redemptions().rejected()),
       " rejected (of this round's credits; ", t.redemptions().settled_cents(),
-      " euro cents paid)\n\n");
+      " euro cents paid)\n",
+      t.transferred()
+          ? absl::StrCat("  transferred: ", ctx.Amount(t.transferred()),
+                         " between initiatives\n")
+          : "",
+      t.early_close_reason().empty()
+          ? ""
+          : "  closed early: " + t.early_close_reason() + "\n",
+      "\n");
   Print(ctx, json, text + TotalsTables(ctx, t, json));
   return 0;
 }

@@ -44,6 +44,17 @@ std::string DescribeEntry(const std::string& entry_bytes) {
                           " invites for ", body.issue_invites().district());
     case v1::TxBody::kClaimInvite:
       return "claim an invite";
+    case v1::TxBody::kTransferCredits:
+      return absl::StrCat(
+          "pass ", body.transfer_credits().amount(), " from initiative ",
+          body.transfer_credits().from_initiative_id(), " to initiative ",
+          body.transfer_credits().to_initiative_id());
+    case v1::TxBody::kProposeEarlyClose:
+      return absl::StrCat("propose to close round ",
+                          body.propose_early_close().round_id(), " early");
+    case v1::TxBody::kApproveProposal:
+      return absl::StrCat("approve proposal ",
+                          body.approve_proposal().proposal_id());
     default:
       return PayloadName(body);
   }

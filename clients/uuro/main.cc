@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   AddDistrictCommands(app, ctx);
   AddInviteCommands(app, ctx);
   AddCardCommand(app, ctx);
+  AddGovernanceCommands(app, ctx);
 
   CLI11_PARSE(app, argc, argv);
   return ctx.exit_code;

@@ -113,9 +113,9 @@ absl::Status ValidateGenesis(const v1::Genesis& g) {
 absl::Status ValidateDistrictAllowances(const v1::OpenRound& r) {
   const auto& list = r.district_allowances();
   if (static_cast<size_t>(list.size()) > kMaxDistrictsPerTx) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "at most ", kMaxDistrictsPerTx, " district allowances, not ",
-        list.size()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("at most ", kMaxDistrictsPerTx,
+                     " district allowances, not ", list.size()));
   }
   for (int i = 0; i < list.size(); ++i) {
     const v1::DistrictAllowance& d = list[i];
@@ -182,8 +182,7 @@ absl::Status ValidateTransfer(const v1::TransferCredits& t) {
   UURO_RETURN_IF_ERROR(Positive("from initiative", t.from_initiative_id()));
   UURO_RETURN_IF_ERROR(Positive("to initiative", t.to_initiative_id()));
   if (t.from_initiative_id() == t.to_initiative_id()) {
-    return absl::InvalidArgumentError(
-        "a transfer goes to another initiative");
+    return absl::InvalidArgumentError("a transfer goes to another initiative");
   }
   UURO_RETURN_IF_ERROR(Positive("amount", t.amount()));
   return Text("note", t.note(), 1, kMaxReasonSize);
