@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "clients/checkpoint_store.h"
 #include "clients/log_fetch.h"
 #include "clients/log_verifier.h"
@@ -14,6 +15,7 @@
 #include "clients/uuro/receipt_file.h"
 #include "clients/uuro/table.h"
 #include "ledger/fund/receipt.h"
+#include "ledger/tlog/bytes.h"
 #include "ledger/tlog/merkle.h"
 #include "ledger/tlog/status_macros.h"
 
@@ -356,6 +358,23 @@ void AddReceiptVerbs(CLI::App& app, Context& ctx) {
   });
 }
 
+using KeyList = google::protobuf::RepeatedPtrField<std::string>;
+
+std::vector<std::string> KeysHex(const KeyList& keys) {
+  std::vector<std::string> hex;
+  for (const std::string& key : keys) hex.push_back(ToHex(AsBytes(key)));
+  return hex;
+}
+
+// The office keys, shortened: "3f9a0c1b.., 77c0e2d4.." or "none".
+std::string KeysText(const KeyList& keys) {
+  std::vector<std::string> shown;
+  for (const std::string& hex : KeysHex(keys)) {
+    shown.push_back(hex.substr(0, 8) + "..");
+  }
+  return shown.empty() ? "none" : absl::StrJoin(shown, ", ");
+}
+
 absl::Status ShowFund(Context& ctx) {
   UURO_ASSIGN_OR_RETURN(v1::FundRecord f, ctx.Client().Fund());
   nlohmann::json json = {{"origin", f.origin()},
@@ -366,7 +385,10 @@ absl::Status ShowFund(Context& ctx) {
                          {"rounds", f.rounds()},
                          {"open_round", f.open_round()},
                          {"entries", f.entries()},
-                         {"log_key", f.log_verifier_key()}};
+                         {"log_key", f.log_verifier_key()},
+                         {"stewards", KeysHex(f.steward_keys())},
+                         {"council", KeysHex(f.council_keys())},
+                         {"council_quorum", f.council_quorum()}};
   Print(
       ctx, json,
       absl::StrCat(
@@ -375,8 +397,15 @@ absl::Status ShowFund(Context& ctx) {
           "\n  initiatives: ", f.initiatives(), "\n  rounds:      ", f.rounds(),
           f.open_round() ? absl::StrCat(" (round ", f.open_round(), " is open)")
                          : "",
-          "\n  log entries: ", f.entries(),
-          "\n  log key:     ", f.log_verifier_key(), "\n"));
+          "\n  log entries: ", f.entries(), "\n  log key:     ",
+          f.log_verifier_key(), "\n  stewards:    ", KeysText(f.steward_keys()),
+          "\n  council:     ", KeysText(f.council_keys()),
+          f.council_quorum() == 0
+              ? std::string(" (no approvals needed)")
+              : absl::StrCat(" (quorum ", f.council_quorum(),
+                             " for large payments, key changes and early "
+                             "closes)"),
+          "\n"));
   return absl::OkStatus();
 }
 

@@ -61,15 +61,15 @@ void AddOfficeCommands(CLI::App& app, Context& ctx) {
       "office", "Propose changes to the steward and council keys.");
   office->require_subcommand(1);
   AddOfficeVerb(*office, ctx, "add", v1::KEY_CHANGE_ADD, "Propose a new key.",
-                "uuro --key steward.key office add --role steward 3f9a...e1");
+                "uuro --key steward.key office add --role steward 77c0...2b");
   AddOfficeVerb(*office, ctx, "remove", v1::KEY_CHANGE_REMOVE,
                 "Propose to remove a key.",
                 "uuro --key council1.key office remove --role steward "
-                "lost-steward.pub");
+                "3f9a...e1");
   AddOfficeVerb(*office, ctx, "replace", v1::KEY_CHANGE_REPLACE,
                 "Propose to replace a key by a new one.",
                 "uuro --key steward.key office replace --role council "
-                "old.pub new.pub");
+                "3f9a...e1 77c0...2b");
 }
 
 std::string ProposalStatusName(v1::ProposalStatus status) {
@@ -240,7 +240,7 @@ struct TransferListArgs {
 absl::Status ListTransfers(Context& ctx, const TransferListArgs& args) {
   v1::ListTransfersRequest request;
   request.set_initiative_id(args.initiative);
-  Table table({"ID", "FROM", "TO", "AMOUNT", "CENTS", "NOTE"});
+  Table table({"ID", "FROM", "TO", "AMOUNT", "EUROS", "NOTE"});
   nlohmann::json json = nlohmann::json::array();
   auto read_page =
       [&](const std::string& token) -> absl::StatusOr<std::string> {
@@ -253,7 +253,7 @@ absl::Status ListTransfers(Context& ctx, const TransferListArgs& args) {
       if (table.size() >= args.limit) break;
       table.Add({std::to_string(r.id()), std::to_string(r.from_initiative_id()),
                  std::to_string(r.to_initiative_id()), ctx.Amount(r.amount()),
-                 std::to_string(r.cents()), r.note()});
+                 Euros(r.cents()), r.note()});
       nlohmann::json draws = nlohmann::json::array();
       for (const v1::RedemptionDraw& d : r.draws()) {
         draws.push_back({{"round", d.round_id()},
