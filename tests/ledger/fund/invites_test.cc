@@ -80,10 +80,10 @@ TEST_F(InvitesTest, ClaimEnrolsTheNewKeyInTheInvitesDistrict) {
   EXPECT_EQ(resident->district(), "harbour");
   EXPECT_EQ(resident->id(), claimed->index);
   // Enrolled while a round is open: it gets the allowance and may award.
-  uint64_t initiative = h_.Propose(key, "harbour");
+  uint64_t initiative = h_.Propose(h_.EnrollNew("harbour"), "harbour");
   EXPECT_TRUE(h_.Submit(key, FundHarness::Award(round, initiative, 60)).ok());
   auto fund = fund::ReadFund(h_.state());
-  EXPECT_EQ(fund->active_residents(), 1u);
+  EXPECT_EQ(fund->active_residents(), 2u);
 
   v1::DistrictInvitesRecord totals = Totals(h_, "harbour");
   ASSERT_EQ(totals.batches_size(), 1);
