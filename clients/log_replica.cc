@@ -69,6 +69,27 @@ absl::Status Differs(uint64_t index, std::string_view detail = {}) {
 
 }  // namespace
 
+absl::StatusOr<SignedCheckpoint> FetchCheckpoint(LedgerClient& client,
+                                                 const NoteVerifier& log_key,
+                                                 bool cosigned) {
+  auto response = client.Checkpoint(cosigned);
+  if (!response.ok()) {
+    return absl::Status(response.status().code(),
+                        absl::StrCat("cannot get the latest checkpoint: ",
+                                     response.status().message()));
+  }
+  auto cp = OpenCheckpoint(response->checkpoint(), log_key, log_key.name());
+  if (!cp.ok()) {
+    return absl::Status(
+        cp.status().code(),
+        absl::StrCat("the server's checkpoint does not verify with the pinned "
+                     "log key ",
+                     FormatVerifierKey(log_key), ": ", cp.status().message()));
+  }
+  return SignedCheckpoint{response->checkpoint(), *std::move(cp)};
+}
+
+
 absl::StatusOr<std::unique_ptr<LogReplica>> LogReplica::Create(
     const std::string& parent, uint64_t commit_entries) {
   std::error_code ec;

@@ -12,11 +12,24 @@
 #include "clients/ledger_client.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/log_store.h"
+#include "ledger/tlog/note.h"
 
 namespace uuro::client {
 
 // Entries asked of the server per Transparency.GetEntries call (its limit).
 inline constexpr uint64_t kEntriesPerPage = 1000;
+
+// A checkpoint as served, and what it says once its signature checked out.
+struct SignedCheckpoint {
+  std::string note;
+  Checkpoint cp;
+};
+
+// The server's latest checkpoint (or its newest cosigned one), opened with
+// the pinned `log_key`; UNAUTHENTICATED if that key did not sign it.
+absl::StatusOr<SignedCheckpoint> FetchCheckpoint(LedgerClient& client,
+                                                 const NoteVerifier& log_key,
+                                                 bool cosigned);
 
 class LogReplica {
  public:

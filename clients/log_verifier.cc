@@ -21,31 +21,6 @@ namespace {
 // that a busy log still gets verified, and a verifier still ends.
 constexpr int kMaxTotalsAttempts = 3;
 
-struct SignedCheckpoint {
-  std::string note;
-  Checkpoint cp;
-};
-
-absl::StatusOr<SignedCheckpoint> FetchCheckpoint(LedgerClient& client,
-                                                 const NoteVerifier& log_key,
-                                                 bool cosigned) {
-  auto response = client.Checkpoint(cosigned);
-  if (!response.ok()) {
-    return absl::Status(response.status().code(),
-                        absl::StrCat("cannot get the latest checkpoint: ",
-                                     response.status().message()));
-  }
-  auto cp = OpenCheckpoint(response->checkpoint(), log_key, log_key.name());
-  if (!cp.ok()) {
-    return absl::Status(
-        cp.status().code(),
-        absl::StrCat("the server's checkpoint does not verify with the pinned "
-                     "log key ",
-                     FormatVerifierKey(log_key), ": ", cp.status().message()));
-  }
-  return SignedCheckpoint{response->checkpoint(), *std::move(cp)};
-}
-
 // The log must be the one the pinned key started: a genesis naming another
 // log key would mean that its checkpoints are signed by a stranger.
 absl::Status CheckGenesis(const LogStore& replayed,

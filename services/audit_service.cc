@@ -1,5 +1,8 @@
 #include "services/audit_service.h"
 
+#include "absl/strings/str_cat.h"
+#include "ledger/fund/open_data.h"
+#include "ledger/fund/queries.h"
 #include "ledger/fund/totals.h"
 #include "services/grpc_status.h"
 
@@ -21,6 +24,32 @@ grpc::Status AuditService::GetFundTotals(grpc::ServerContext*,
   if (!totals.ok()) return ToGrpcStatus(totals.status());
   *response = std::move(*totals);
   return grpc::Status::OK;
+}
+
+grpc::Status AuditService::ExportRound(grpc::ServerContext*,
+                                       const v1::ExportRoundRequest* request,
+                                       v1::RoundExport* response) {
+  // The state has no snapshot: an export is consistent when no entry was
+  // committed while it was read, which the tree size before and after tells.
+  constexpr int kAttempts = 5;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    const uint64_t size = node_.store().size();
+    const Hash root = node_.store().root();
+    auto exported = fund::BuildRoundExport(node_.state(), request->round_id());
+    if (!exported.ok()) return ToGrpcStatus(exported.status());
+    auto fund = fund::ReadFund(node_.state());
+    if (!fund.ok()) return ToGrpcStatus(fund.status());
+    if (fund->entries() != size || node_.store().size() != size) continue;
+    v1::ExportCheckpoint* cp = exported->mutable_checkpoint();
+    cp->set_origin(node_.origin());
+    cp->set_tree_size(size);
+    cp->set_root(std::string(AsString(root)));
+    *response = *std::move(exported);
+    return grpc::Status::OK;
+  }
+  return ToGrpcStatus(absl::UnavailableError(absl::StrCat(
+      "the log grew during each of ", kAttempts,
+      " attempts to export a consistent round; try again")));
 }
 
 }  // namespace uuro::server

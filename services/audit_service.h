@@ -17,6 +17,9 @@ class AuditService final : public v1::Audit::Service {
   grpc::Status GetFundTotals(grpc::ServerContext*,
                              const v1::GetFundTotalsRequest*,
                              v1::FundTotals* response) override;
+  grpc::Status ExportRound(grpc::ServerContext*,
+                           const v1::ExportRoundRequest* request,
+                           v1::RoundExport* response) override;
 
  private:
   const LedgerView& node_;

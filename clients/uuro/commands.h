@@ -22,6 +22,12 @@ void AddDistrictCommands(CLI::App& app, Context& ctx);
 void AddInviteCommands(CLI::App& app, Context& ctx);
 void AddCardCommand(CLI::App& app, Context& ctx);
 void AddGovernanceCommands(CLI::App& app, Context& ctx);
+// `audit export` and `audit check-export`: the round's open data.
+void AddExportVerbs(CLI::App& audit, Context& ctx);
+
+// A progress bar on stderr for long replays on a terminal, a plain line
+// every ~10% elsewhere.
+std::function<void(uint64_t done, uint64_t total)> Progress();
 // `round close-early`, which the council approves like a key change.
 void AddRoundCloseEarlyVerb(CLI::App& round, Context& ctx);
 

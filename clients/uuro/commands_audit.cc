@@ -26,6 +26,8 @@ std::string CheckpointsDir(const Context& ctx) {
   return ctx.state_dir + "/checkpoints";
 }
 
+}  // namespace
+
 // A progress bar on a terminal, a plain line every ~10% elsewhere.
 std::function<void(uint64_t, uint64_t)> Progress() {
   bool tty = ::isatty(STDERR_FILENO);
@@ -48,6 +50,8 @@ std::function<void(uint64_t, uint64_t)> Progress() {
     }
   };
 }
+
+namespace {
 
 // The per-district and per-initiative tables of `t`, also added to `json`.
 std::string TotalsTables(Context& ctx, const v1::RoundTotals& t,
@@ -447,6 +451,7 @@ void AddAuditCommands(CLI::App& app, Context& ctx) {
   audit->require_subcommand(1);
   AddTotalsVerb(*audit, ctx);
   AddVerifyVerb(*audit, ctx);
+  AddExportVerbs(*audit, ctx);
   AddReceiptVerbs(app, ctx);
 
   CLI::App* fund = app.add_subcommand("fund", "The fund: names, keys, totals.");

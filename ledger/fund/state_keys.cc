@@ -23,11 +23,17 @@ std::string Key(const PublicKey& key) { return "key/" + PublicKeyBytes(key); }
 std::string Resident(uint64_t id) { return "resident/" + EncodeUint64(id); }
 std::string RoundPrefix() { return "round/"; }
 std::string Round(uint64_t id) { return RoundPrefix() + EncodeUint64(id); }
+std::string SpentRoundPrefix(uint64_t round) {
+  return "spent/" + EncodeUint64(round);
+}
 std::string Spent(uint64_t round, uint64_t resident) {
-  return "spent/" + EncodeUint64(round) + EncodeUint64(resident);
+  return SpentRoundPrefix(round) + EncodeUint64(resident);
+}
+std::string AwardRoundPrefix(uint64_t round) {
+  return "award/" + EncodeUint64(round);
 }
 std::string AwardPrefix(uint64_t round, uint64_t resident) {
-  return "award/" + EncodeUint64(round) + EncodeUint64(resident);
+  return AwardRoundPrefix(round) + EncodeUint64(resident);
 }
 std::string Award(uint64_t round, uint64_t resident, uint64_t initiative) {
   return AwardPrefix(round, resident) + EncodeUint64(initiative);

@@ -16,6 +16,8 @@ std::string Signer(const PublicKey& key);
 std::string Tx(const PublicKey& key, uint64_t nonce);
 std::string TxPrefix(const PublicKey& key);
 std::string AwardPrefix(uint64_t round, uint64_t resident);
+std::string AwardRoundPrefix(uint64_t round);
+std::string SpentRoundPrefix(uint64_t round);
 std::string InitiativePrefix();
 std::string Key(const PublicKey& key);
 std::string Resident(uint64_t id);

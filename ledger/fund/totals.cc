@@ -1,6 +1,7 @@
 #include "ledger/fund/totals.h"
 
 #include "ledger/fund/queries.h"
+#include "ledger/fund/small_districts.h"
 #include "ledger/fund/state_keys.h"
 #include "ledger/tlog/status_macros.h"
 
@@ -41,6 +42,7 @@ absl::StatusOr<v1::RoundTotals> ReadRoundTotals(const StateReader& state,
       return absl::DataLossError("a district record does not decode");
     }
   }
+  MergeSmallDistricts(totals, fund.min_district_size());
   UURO_ASSIGN_OR_RETURN(auto initiatives,
                         state.Scan(keys::InitiativeRoundPrefix(round_id)));
   for (const auto& [key, value] : initiatives) {

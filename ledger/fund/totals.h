@@ -10,8 +10,9 @@
 
 namespace uuro::fund {
 
-// A round's totals with one line per district and per initiative awarded in
-// it; round 0 means the latest. NOT_FOUND for an unknown round.
+// A round's totals with one line per district (small districts merged, see
+// small_districts.h) and per initiative awarded in it; round 0 means the
+// latest. NOT_FOUND for an unknown round.
 absl::StatusOr<v1::RoundTotals> ReadRoundTotals(const StateReader& state,
                                                 uint64_t round_id);
 
