@@ -14,8 +14,11 @@ namespace uuro {
 namespace {
 
 TEST(ConnectNodeInteropTest, NodeSignsAndSubmitsAwards) {
-  if (testing::RunCommand({"node", "--version"}).exit_code != 0) {
-    GTEST_SKIP() << "node is not installed";
+  if (testing::RunCommand({"/bin/sh", "-c",
+                           "command -v node && command -v "
+                           "npm && command -v protoc"})
+          .exit_code != 0) {
+    GTEST_SKIP() << "node, npm or protoc is not installed";
   }
   auto ledger = testing::InitTestLedger();
   ASSERT_NE(ledger, nullptr);
