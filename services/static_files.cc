@@ -1,6 +1,7 @@
 #include "services/static_files.h"
 
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include <climits>
 #include <cstdlib>
@@ -23,6 +24,8 @@ const char kContentSecurityPolicy[] =
 namespace {
 
 constexpr size_t kMaxFileBytes = 64 << 20;
+// Below this, gzip saves less than its header costs.
+constexpr size_t kMinCompressBytes = 512;
 
 struct TypeRow {
   const char* extension;
@@ -72,6 +75,34 @@ bool AcceptsGzip(const std::string& header) {
     return !absl::StrContains(part, "q=0") || absl::StrContains(part, "q=0.");
   }
   return false;
+}
+
+// Text worth compressing when the app ships no ".gz" of it.
+bool Compressible(const char* type) {
+  const std::string t = type;
+  return absl::StartsWith(t, "text/") || absl::StartsWith(t, "image/svg") ||
+         absl::StartsWith(t, "application/json") ||
+         absl::StartsWith(t, "application/manifest");
+}
+
+// `data` as a gzip stream (RFC 1952), or nullopt if zlib fails.
+std::optional<std::string> Gzip(const std::string& data) {
+  z_stream z{};
+  // 15 window bits + 16: a gzip header and trailer instead of zlib's.
+  if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+                   Z_DEFAULT_STRATEGY) != Z_OK) {
+    return std::nullopt;
+  }
+  std::string out(deflateBound(&z, data.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int done = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (done != Z_STREAM_END) return std::nullopt;
+  return out;
 }
 
 // The path as segments under the root; nullopt for "..", "." or a hidden
@@ -141,8 +172,11 @@ std::optional<HttpResponse> StaticFiles::Serve(const HttpRequest& req) const {
                                : "public, max-age=3600");
   std::string served = *file;
   std::optional<std::string> gz;
-  if (AcceptsGzip(req.Header("accept-encoding")))
-    gz = Resolve(file->substr(root_.size()) + ".gz");
+  const bool gzip = AcceptsGzip(req.Header("accept-encoding"));
+  if (gzip) gz = Resolve(file->substr(root_.size()) + ".gz");
+  // Without a ".gz" beside it, text is compressed here (the app's files are
+  // small; a proxy in front may cache the result).
+  bool compress_here = gzip && !gz && Compressible(res.content_type.c_str());
   res.Set("Vary", "Accept-Encoding");
   if (gz) {
     served = *gz;
@@ -153,9 +187,11 @@ std::optional<HttpResponse> StaticFiles::Serve(const HttpRequest& req) const {
       static_cast<size_t>(info.st_size) > kMaxFileBytes) {
     return HttpResponse::Text(500, "cannot read the file\n");
   }
-  const std::string etag =
-      absl::StrCat("\"", info.st_size, "-", info.st_mtim.tv_sec, ".",
-                   info.st_mtim.tv_nsec, gz ? "-gz" : "", "\"");
+  compress_here =
+      compress_here && static_cast<size_t>(info.st_size) >= kMinCompressBytes;
+  const std::string etag = absl::StrCat(
+      "\"", info.st_size, "-", info.st_mtim.tv_sec, ".", info.st_mtim.tv_nsec,
+      gz || compress_here ? "-gz" : "", "\"");
   res.Set("ETag", etag);
   if (req.Header("if-none-match") == etag) {
     res.status = 304;
@@ -163,6 +199,12 @@ std::optional<HttpResponse> StaticFiles::Serve(const HttpRequest& req) const {
   }
   std::optional<std::string> body = ReadWhole(served);
   if (!body) return HttpResponse::Text(500, "cannot read the file\n");
+  if (compress_here) {
+    if (std::optional<std::string> packed = Gzip(*body)) {
+      res.Set("Content-Encoding", "gzip");
+      body = std::move(packed);
+    }
+  }
   res.body = *std::move(body);
   return res;
 }

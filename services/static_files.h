@@ -1,5 +1,6 @@
 // The built web app (--web-root) at "/": its files with their content types,
-// an ETag, a precompressed ".gz" sibling when the client accepts gzip, and
+// an ETag, gzip when the client accepts it (a precompressed ".gz" sibling, or
+// text compressed on the fly with zlib), and
 // index.html for client-side routes (paths whose last part has no dot). Every
 // answer carries a strict Content-Security-Policy. Nothing outside the root
 // is ever served: ".." is refused and symbolic links that lead out of the

@@ -47,6 +47,7 @@ class ConnectHttpTest : public ::testing::Test {
     WriteFile(web_ + "/index.html", "<!doctype html><title>app</title>");
     WriteFile(web_ + "/assets/app.js", "console.log('plain');");
     WriteFile(web_ + "/assets/app.js.gz", "pretend-gzip-bytes");
+    WriteFile(web_ + "/assets/style.css", Css());
     WriteFile(ledger_->dir.Sub("secret.txt"), "the steward's secret");
     std::filesystem::create_symlink(ledger_->dir.Sub("secret.txt"),
                                     web_ + "/escape.txt");
@@ -62,6 +63,16 @@ class ConnectHttpTest : public ::testing::Test {
     fund_ = *fund;
     http_ =
         std::make_unique<httplib::Client>("http://" + uurod_->http_address());
+  }
+
+  // A style sheet big enough to be compressed on the fly.
+  static std::string Css() {
+    std::string css;
+    for (int i = 0; i < 100; ++i) {
+      css += ".c" + std::to_string(i) + " { margin: " + std::to_string(i) +
+             "px; }\n";
+    }
+    return css;
   }
 
   // POSTs `request` to /uuro.v1.<method> in JSON; the answer parsed into
