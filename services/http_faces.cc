@@ -29,6 +29,12 @@ void AddHttpFlags(CLI::App& command, HttpFlags& flags) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command
+      .add_option("--http-request-deadline", flags.limits.request_deadline_s,
+                  "seconds a client has to send a whole request (headers and "
+                  "body) from connecting or from its request line")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command
       .add_option("--http-max-connections", flags.limits.max_connections,
                   "public HTTP connections open at once")
       ->check(CLI::PositiveNumber)

@@ -129,6 +129,7 @@ struct HttpListenerCallbacks {
       return MHD_YES;
     }
     if (pending->too_large) return MHD_YES;
+    listener->Disarm(connection);
     if (pending->exchange != nullptr) {  // Resumed: the answer is there.
       std::optional<HttpResponse> answer;
       {
@@ -169,6 +170,26 @@ struct HttpListenerCallbacks {
                           void** state, MHD_RequestTerminationCode) {
     delete static_cast<HttpPending*>(*state);
     *state = nullptr;
+  }
+
+  static void OnConnection(void* self, MHD_Connection* connection,
+                           void** /*socket_state*/,
+                           MHD_ConnectionNotificationCode code) {
+    auto* listener = static_cast<HttpListener*>(self);
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+      return listener->Forget(connection);
+    }
+    const MHD_ConnectionInfo* info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info != nullptr) listener->Arm(connection, info->connect_fd);
+  }
+
+  // Called when a request line arrives: a kept-alive connection's next
+  // request gets a deadline of its own.
+  static void* OnRequestLine(void* self, const char* /*uri*/,
+                             MHD_Connection* connection) {
+    static_cast<HttpListener*>(self)->Arm(connection, -1);
+    return nullptr;  // *state stays null for OnRequest's first call.
   }
 };
 
@@ -232,7 +253,10 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(
       limits.max_connections_per_ip, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
       limits.header_bytes, MHD_OPTION_THREAD_POOL_SIZE,
       limits.threads < 1 ? 1u : limits.threads, MHD_OPTION_NOTIFY_COMPLETED,
-      &HttpListenerCallbacks::OnCompleted, listener.get(), MHD_OPTION_END);
+      &HttpListenerCallbacks::OnCompleted, listener.get(),
+      MHD_OPTION_NOTIFY_CONNECTION, &HttpListenerCallbacks::OnConnection,
+      listener.get(), MHD_OPTION_URI_LOG_CALLBACK,
+      &HttpListenerCallbacks::OnRequestLine, listener.get(), MHD_OPTION_END);
   if (listener->daemon_ == nullptr) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen for HTTP on ", address));
@@ -240,7 +264,43 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(
   const MHD_DaemonInfo* info =
       MHD_get_daemon_info(listener->daemon_, MHD_DAEMON_INFO_BIND_PORT);
   listener->address_ = absl::StrCat(host, ":", info ? info->port : 0);
+  HttpListener* self = listener.get();
+  listener->sweeper_ = std::thread([self] { self->Sweep(); });
   return listener;
+}
+
+void HttpListener::Arm(MHD_Connection* connection, int fd) {
+  absl::MutexLock lock(&mu_);
+  Deadline& d = deadlines_[connection];
+  if (fd >= 0) d.fd = fd;
+  d.at = absl::Now() + absl::Seconds(limits_.request_deadline_s);
+}
+
+void HttpListener::Disarm(MHD_Connection* connection) {
+  absl::MutexLock lock(&mu_);
+  auto it = deadlines_.find(connection);
+  if (it != deadlines_.end()) it->second.at = absl::InfiniteFuture();
+}
+
+void HttpListener::Forget(MHD_Connection* connection) {
+  absl::MutexLock lock(&mu_);
+  deadlines_.erase(connection);
+}
+
+void HttpListener::Sweep() {
+  absl::MutexLock lock(&mu_);
+  auto stopping = +[](bool* s) { return *s; };
+  while (!mu_.AwaitWithTimeout(absl::Condition(stopping, &stopping_),
+                               absl::Milliseconds(250))) {
+    const absl::Time now = absl::Now();
+    for (auto& [connection, d] : deadlines_) {
+      if (d.at > now || d.fd < 0) continue;
+      // Ends the connection from outside the event loop: its thread sees the
+      // socket hang up and closes it as it would any other.
+      ::shutdown(d.fd, SHUT_RDWR);
+      d.at = absl::InfiniteFuture();
+    }
+  }
 }
 
 void HttpListener::Suspended() {
@@ -264,6 +324,11 @@ void HttpListener::Stop() {
     auto none = +[](int* suspended) { return *suspended == 0; };
     mu_.AwaitWithTimeout(absl::Condition(none, &suspended_), absl::Seconds(60));
   }
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  sweeper_.join();
   MHD_stop_daemon(daemon_);
   daemon_ = nullptr;
   // Quiescing handed the listening socket to us.

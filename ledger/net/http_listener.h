@@ -7,14 +7,18 @@
 #define LEDGER_NET_HTTP_LISTENER_H_
 
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "ledger/net/http_message.h"
 
+struct MHD_Connection;
 struct MHD_Daemon;
 
 namespace uuro {
@@ -25,6 +29,10 @@ struct HttpLimits {
   // Seconds a connection may stay silent: a request slow to arrive, or an
   // idle keep-alive connection, is closed after it.
   unsigned idle_timeout_s = 15;
+  // Seconds from a connection's start (or a request line on a kept-alive
+  // one) until the whole request, headers and body, must have arrived; a
+  // client trickling a header line now and then is closed after it.
+  unsigned request_deadline_s = 30;
   // Open connections in all, and from one client IP address.
   unsigned max_connections = 4096;
   unsigned max_connections_per_ip = 64;
@@ -61,6 +69,13 @@ class HttpListener {
 
   void Suspended() ABSL_LOCKS_EXCLUDED(mu_);
   void Resumed() ABSL_LOCKS_EXCLUDED(mu_);
+  // The request deadline: armed when a connection starts or a request line
+  // arrives, disarmed once the request is complete; a sweeper thread shuts
+  // down the sockets whose deadline passed (libmicrohttpd then closes them).
+  void Arm(MHD_Connection* connection, int fd) ABSL_LOCKS_EXCLUDED(mu_);
+  void Disarm(MHD_Connection* connection) ABSL_LOCKS_EXCLUDED(mu_);
+  void Forget(MHD_Connection* connection) ABSL_LOCKS_EXCLUDED(mu_);
+  void Sweep() ABSL_LOCKS_EXCLUDED(mu_);
 
   const HttpHandler handler_;
   const HttpLimits limits_;
@@ -70,6 +85,15 @@ class HttpListener {
   // Connections suspended until their handler replies; the daemon may only
   // stop once none is left.
   int suspended_ ABSL_GUARDED_BY(mu_) = 0;
+  struct Deadline {
+    int fd = -1;
+    absl::Time at = absl::InfiniteFuture();  // Infinite when disarmed.
+  };
+  // Every open connection. An entry is erased (under mu_) before its socket
+  // is closed, so Sweep() never shuts down a reused descriptor.
+  std::map<MHD_Connection*, Deadline> deadlines_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread sweeper_;
 
   friend struct HttpListenerCallbacks;
 };

@@ -5,7 +5,9 @@
 // from one address is cut off at the per-address limit while another
 // address is served.
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -196,6 +198,38 @@ TEST_F(HttpAbuseTest, AFloodFromOneAddressIsCutOffWhileOthersAreServed) {
   // closed without costing the server anything but the accept.
   EXPECT_GE(answered, 1);
   EXPECT_LE(answered, 8);
+}
+
+TEST_F(HttpAbuseTest, ARequestThatNeverCompletesIsClosedAtItsDeadline) {
+  ASSERT_NO_FATAL_FAILURE(
+      Start({"--http-request-deadline", "2", "--http-idle-timeout", "60"}));
+  int fd = testing::ConnectFrom(uurod_->http_address(), "127.0.0.3");
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(testing::SendAll(fd, "GET /checkpoint HTTP/1.1\r\nHost: t\r\n"));
+  // A header line every 200 ms keeps the idle timeout away for good; only
+  // the deadline ends it.
+  const auto start = Clock::now();
+  bool closed = false;
+  for (int line = 0; Clock::now() - start < std::chrono::seconds(10); ++line) {
+    if (!testing::SendAll(fd, absl::StrCat("X-Slow-", line, ": a\r\n"))) {
+      closed = true;
+      break;
+    }
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 200) > 0) {
+      char byte;
+      if (::recv(fd, &byte, 1, MSG_DONTWAIT) <= 0) {
+        closed = true;
+        break;
+      }
+    }
+  }
+  ::close(fd);
+  EXPECT_TRUE(closed) << "a trickling request was still open after 10 s";
+  // The server itself is fine.
+  auto [status, took] = Honest("/checkpoint");
+  EXPECT_EQ(status, 200);
+  EXPECT_LT(took, kHonestBound);
 }
 
 }  // namespace
