@@ -382,5 +382,34 @@ TEST_F(ConnectHttpTest, NeverServesAFileOutsideTheWebRoot) {
   }
 }
 
+// Without --cors-origin: no cross-origin access at all. With an empty
+// --web-root (the default folder may exist once the app is built): no app.
+// The tiles and Connect as always.
+TEST(ConnectHttpDefaultsTest, NoCorsByDefaultAndNoAppWithAnEmptyWebRoot) {
+  auto ledger = testing::InitTestLedger();
+  ASSERT_NE(ledger, nullptr);
+  testing::UurodProcess uurod(
+      ledger->data, {"--http-listen", "127.0.0.1:0", "--web-root", ""});
+  ASSERT_TRUE(uurod.Start().ok()) << uurod.Log();
+  httplib::Client http("http://" + uurod.http_address());
+  httplib::Result res = http.Options(
+      "/uuro.v1.Ledger/GetFund",
+      {{"Origin", kAppOrigin}, {"Access-Control-Request-Method", "POST"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403);
+  EXPECT_FALSE(res->has_header("Access-Control-Allow-Origin"));
+  res = http.Post("/uuro.v1.Ledger/GetFund", {{"Origin", kAppOrigin}}, "{}",
+                  "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_FALSE(res->has_header("Access-Control-Allow-Origin"));
+  res = http.Get("/");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  res = http.Get("/checkpoint");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+}
+
 }  // namespace
 }  // namespace uuro
