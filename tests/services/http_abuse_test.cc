@@ -200,6 +200,42 @@ TEST_F(HttpAbuseTest, AFloodFromOneAddressIsCutOffWhileOthersAreServed) {
   EXPECT_LE(answered, 8);
 }
 
+TEST_F(HttpAbuseTest, OversizedHeadersAndBodiesAreRefused) {
+  ASSERT_NO_FATAL_FAILURE(Start(
+      {"--http-max-header-bytes", "4096", "--http-max-body-bytes", "1024"}));
+  const std::string address = uurod_->http_address();
+  // Headers beyond the connection's memory: a 4xx or a closed connection.
+  int fd = testing::ConnectFrom(address);
+  ASSERT_GE(fd, 0);
+  (void)testing::SendAll(
+      fd, absl::StrCat("GET /checkpoint HTTP/1.1\r\nHost: t\r\nX-Big: ",
+                       std::string(8192, 'a'), "\r\n\r\n"));
+  testing::RawHttpAnswer big_headers =
+      testing::ReadAnswer(fd, std::chrono::seconds(5));
+  ::close(fd);
+  EXPECT_TRUE(big_headers.status == -1 ||
+              (big_headers.status >= 400 && big_headers.status < 500))
+      << big_headers.text;
+  // A declared body over the limit: 413 before it is sent.
+  fd = testing::ConnectFrom(address);
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(testing::SendAll(
+      fd, absl::StrCat("POST /uuro.v1.Ledger/GetFund HTTP/1.1\r\nHost: t\r\n"
+                       "Content-Type: application/json\r\n"
+                       "Content-Length: 2048\r\n\r\n")));
+  EXPECT_EQ(testing::ReadAnswer(fd, std::chrono::seconds(5)).status, 413);
+  ::close(fd);
+  // Within the limits, the same call is answered.
+  fd = testing::ConnectFrom(address);
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(testing::SendAll(
+      fd,
+      "POST /uuro.v1.Ledger/GetFund HTTP/1.1\r\nHost: t\r\n"
+      "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"));
+  EXPECT_EQ(testing::ReadAnswer(fd, std::chrono::seconds(5)).status, 200);
+  ::close(fd);
+}
+
 TEST_F(HttpAbuseTest, ARequestThatNeverCompletesIsClosedAtItsDeadline) {
   ASSERT_NO_FATAL_FAILURE(
       Start({"--http-request-deadline", "2", "--http-idle-timeout", "60"}));
