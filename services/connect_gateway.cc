@@ -163,6 +163,11 @@ ConnectGateway::ConnectGateway(std::shared_ptr<grpc::Channel> channel,
                                std::chrono::milliseconds deadline)
     : stub_(std::move(channel)), deadline_(deadline) {}
 
+void ConnectGateway::Close() {
+  absl::MutexLock lock(&mu_);
+  closed_ = true;
+}
+
 bool ConnectGateway::Claims(const std::string& path) {
   return absl::StartsWith(path, kPrefix);
 }
@@ -247,6 +252,11 @@ void ConnectGateway::Handle(HttpRequest& req, HttpReply reply) {
   call->request = grpc::ByteBuffer(&slice, 1);
   const std::string name =
       absl::StrCat("/", method->service()->full_name(), "/", method->name());
+  absl::ReaderMutexLock lock(&mu_);
+  if (closed_) {
+    return call->reply(
+        ConnectError(grpc::StatusCode::UNAVAILABLE, "the server is stopping"));
+  }
   ConnectCall* raw = call.release();
   stub_.UnaryCall(&raw->context, name, grpc::StubOptions(), &raw->request,
                   &raw->response,

@@ -19,6 +19,8 @@
 #include <memory>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "ledger/net/http_message.h"
 
 namespace google::protobuf {
@@ -42,7 +44,12 @@ class ConnectGateway {
 
   // Answers `req` through `reply`, now (a malformed request) or from a gRPC
   // thread when the call completes; never blocks. Thread-safe.
-  void Handle(HttpRequest& req, HttpReply reply);
+  void Handle(HttpRequest& req, HttpReply reply) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Starts no call after it returns: later requests get `unavailable`. Call
+  // it before the gRPC server shuts down, whose in-process channel must not
+  // see new calls after that; the calls in flight end with the shutdown.
+  void Close() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   // The method named by "/uuro.v1.Service/Method", or null.
@@ -51,6 +58,8 @@ class ConnectGateway {
 
   grpc::GenericStub stub_;
   const std::chrono::milliseconds deadline_;
+  absl::Mutex mu_;  // Held shared while a call starts.
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace uuro::server

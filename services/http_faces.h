@@ -36,6 +36,10 @@ void AddHttpFlags(CLI::App& command, HttpFlags& flags);
 struct HttpFaces {
   std::unique_ptr<PublicHttpServer> public_port;
   std::unique_ptr<HttpListener> admin_port;
+  // Before the gRPC server shuts down: no new Connect call reaches it.
+  void BeginStop() {
+    if (public_port) public_port->CloseConnect();
+  }
   void Stop() {
     if (public_port) public_port->Stop();
     if (admin_port) admin_port->Stop();

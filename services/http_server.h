@@ -44,6 +44,12 @@ class PublicHttpServer {
   // The web app's folder, if one is served.
   std::string web_root() const { return files_ ? files_->root() : ""; }
 
+  // Connect calls get `unavailable` from now on (ConnectGateway::Close);
+  // before the gRPC server shuts down. Tiles and files are still served.
+  void CloseConnect() {
+    if (connect_) connect_->Close();
+  }
+
   // Stops listening and waits for the answers still owed.
   void Stop() {
     if (listener_) listener_->Stop();

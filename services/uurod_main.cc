@@ -200,6 +200,7 @@ int RunServe(const ServeFlags& flags) {
     sigwait(&signals, &received);
     spdlog::info("event=stopping signal={}",
                  received == SIGINT ? "SIGINT" : "SIGTERM");
+    http->BeginStop();
     (*server)->Shutdown();
   });
   (*server)->Wait();

@@ -234,12 +234,13 @@ sigset_t BlockStopSignals() {
 }
 
 // Serves until SIGINT or SIGTERM, then shuts the server down.
-void ServeUntilSignal(GrpcServer& server, sigset_t signals) {
+void ServeUntilSignal(GrpcServer& server, HttpFaces& http, sigset_t signals) {
   std::thread waiter([&] {
     int received = 0;
     sigwait(&signals, &received);
     spdlog::info("event=stopping signal={}",
                  received == SIGINT ? "SIGINT" : "SIGTERM");
+    http.BeginStop();
     server.Shutdown();
   });
   server.Wait();
@@ -332,7 +333,7 @@ int OpsCommands::RunFollow() {
     return Fail(http.status());
   }
   view.Start();
-  ServeUntilSignal(**server, signals);
+  ServeUntilSignal(**server, *http, signals);
   grpc_server = nullptr;
   http->Stop();
   view.Stop();

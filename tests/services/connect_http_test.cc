@@ -7,11 +7,14 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -380,6 +383,35 @@ TEST_F(ConnectHttpTest, NeverServesAFileOutsideTheWebRoot) {
         << path;
     EXPECT_NE(answer.status, 200) << path << "\n" << answer.text;
   }
+}
+
+// SIGTERM while Connect calls are in flight (their connections suspended
+// until the gRPC answer): uurod answers or ends each and exits cleanly.
+TEST_F(ConnectHttpTest, StopsCleanlyWithConnectCallsInFlight) {
+  std::atomic<bool> stop{false};
+  std::atomic<int> answered{0};
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 4; ++i) {
+    callers.emplace_back([&] {
+      httplib::Client http("http://" + uurod_->http_address());
+      http.set_read_timeout(10, 0);
+      while (!stop) {
+        httplib::Result res =
+            http.Post("/uuro.v1.Ledger/GetFund", "{}", "application/json");
+        if (!res) break;  // The server has gone.
+        if (res->status == 200) ++answered;
+      }
+    });
+  }
+  while (answered < 50) std::this_thread::yield();
+  const auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<int> code = uurod_->Stop(SIGTERM);
+  const auto took = std::chrono::steady_clock::now() - start;
+  stop = true;
+  for (std::thread& t : callers) t.join();
+  ASSERT_TRUE(code.ok()) << code.status();
+  EXPECT_EQ(*code, 0) << uurod_->Log();
+  EXPECT_LT(took, std::chrono::seconds(10));
 }
 
 // Without --cors-origin: no cross-origin access at all. With an empty
