@@ -126,7 +126,8 @@ absl::StatusOr<std::unique_ptr<BenchFund>> BenchFund::Create(
     p->set_title(absl::StrCat("Bench initiative ", i + 1));
     p->set_summary("An initiative of the load benchmark.");
     p->set_district(kDistricts[i % 5]);
-    p->set_amount_asked(1000);
+    // Far above what the load awards: rounds refuse more than was asked.
+    p->set_amount_asked(1'000'000'000'000);
     proposals.push_back(Sign(residents[i].key, body, origin, 0));
     residents[i].next_nonce = 1;
   }
@@ -140,6 +141,8 @@ absl::StatusOr<std::unique_ptr<BenchFund>> BenchFund::Create(
   rules->set_opens_at_ms(WallClockMs() - 1000);
   rules->set_closes_at_ms(WallClockMs() + 7ull * 24 * 3600 * 1000);
   rules->set_max_share_percent(100);
+  // The load awards to initiatives at random, the owners' own among them.
+  rules->set_owner_may_award_own(true);
   rules->set_trust_threshold(100);
   UURO_ASSIGN_OR_RETURN(uint64_t nonce,
                         NextNonce(channel, stewards[0].public_key()));

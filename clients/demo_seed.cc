@@ -12,7 +12,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "clients/atomic_file.h"
 #include "clients/ledger_client.h"
+#include "ledger/fund/invite_code.h"
 #include "ledger/tlog/status_macros.h"
 #include "ledger/tlog/wall_clock.h"
 
@@ -101,6 +103,28 @@ absl::StatusOr<v1::Receipt> SubmitOne(LedgerClient& client,
   }
 }
 
+// Invites for a new user to try joining with: their codes go to
+// invites.txt (mode 0600, as letters would), grouped as printed.
+absl::Status IssueDemoInvites(LedgerClient& client, const SecretKey& steward,
+                              const std::string& demo) {
+  constexpr int kInvites = 5;
+  v1::TxBody body;
+  v1::IssueInvites* issue = body.mutable_issue_invites();
+  issue->set_district(kDistricts[0]);
+  issue->set_expires_at_ms(WallClockMs() + 90ull * 24 * 3600 * 1000);
+  std::string text;
+  for (int i = 0; i < kInvites; ++i) {
+    std::string code = fund::NewInviteCode();
+    Hash hash = fund::InviteCodeHash(code);
+    issue->add_code_hashes(std::string(AsString(hash)));
+    absl::StrAppend(&text, fund::GroupInviteCode(code), "\n");
+  }
+  UURO_RETURN_IF_ERROR(SubmitOne(client, steward, body).status());
+  UURO_RETURN_IF_ERROR(WriteFileAtomically(demo + "/invites.txt", text));
+  std::printf("issued %d invites for %s\n", kInvites, kDistricts[0]);
+  return absl::OkStatus();
+}
+
 absl::Status Seed(const std::string& server, const std::string& demo,
                   int residents, int awards) {
   LedgerClient client(
@@ -180,22 +204,33 @@ absl::Status Seed(const std::string& server, const std::string& demo,
   std::printf("opened round %llu: 100 credits per resident for 30 days\n",
               static_cast<unsigned long long>(round.index()));
 
+  // At most two awards of at most 10 per resident, never to the resident's
+  // own initiative nor beyond what an initiative asked: within every rule.
   std::vector<Bytes> gifts;
+  std::vector<uint64_t> received(initiatives.size(), 0);
   for (int i = 0; i < awards; ++i) {
+    const size_t awarder = static_cast<size_t>(i) % keys.size();
+    const uint64_t amount = 1 + rng() % 10;
+    size_t pick = rng() % initiatives.size();
+    for (size_t tries = 0; tries < initiatives.size(); ++tries) {
+      const bool own = pick * 7 % keys.size() == awarder;
+      if (!own && received[pick] + amount <= 200) break;
+      pick = (pick + 1) % initiatives.size();
+    }
+    if (pick * 7 % keys.size() == awarder || received[pick] + amount > 200) {
+      continue;
+    }
+    received[pick] += amount;
     v1::TxBody body;
     body.mutable_award()->set_round_id(round.index());
-    body.mutable_award()->set_initiative_id(
-        initiatives[rng() % initiatives.size()]);
-    body.mutable_award()->set_amount(1 + rng() % 10);
-    // At most two awards of at most 10 per resident: within every rule.
-    UURO_ASSIGN_OR_RETURN(
-        Bytes envelope,
-        client.Sign(keys[static_cast<size_t>(i) % keys.size()], body));
+    body.mutable_award()->set_initiative_id(initiatives[pick]);
+    body.mutable_award()->set_amount(amount);
+    UURO_ASSIGN_OR_RETURN(Bytes envelope, client.Sign(keys[awarder], body));
     gifts.push_back(std::move(envelope));
   }
   UURO_RETURN_IF_ERROR(SubmitAll(client, gifts));
-  std::printf("recorded %d awards\n", awards);
-  return absl::OkStatus();
+  std::printf("recorded %zu awards\n", gifts.size());
+  return IssueDemoInvites(client, steward, demo);
 }
 
 }  // namespace

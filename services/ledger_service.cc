@@ -28,29 +28,58 @@ bool Decode(ByteView value, Record& record) {
   return record.ParseFromArray(value.data(), static_cast<int>(value.size()));
 }
 
+absl::Status TooManyClaims() {
+  return absl::ResourceExhaustedError(
+      "too many failed invite claims from this address; check the code on "
+      "the letter and try again in a few minutes");
+}
+
 }  // namespace
 
-grpc::Status LedgerService::Submit(grpc::ServerContext*,
+grpc::Status LedgerService::Submit(grpc::ServerContext* context,
                                    const v1::SubmitRequest* request,
                                    v1::Receipt* response) {
+  std::string client;
+  if (!AdmitClaim(*context, request->envelope(), client)) {
+    return ToGrpcStatus(TooManyClaims());
+  }
   auto receipt = writer_.Submit(AsBytes(request->envelope()));
+  if (!client.empty() && receipt.ok()) claims_.Refund(client);
   if (!receipt.ok()) return ToGrpcStatus(receipt.status());
   *response = std::move(*receipt);
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerService::SubmitBatch(grpc::ServerContext*,
+grpc::Status LedgerService::SubmitBatch(grpc::ServerContext* context,
                                         const v1::SubmitBatchRequest* request,
                                         v1::SubmitBatchResponse* response) {
   if (static_cast<size_t>(request->envelopes_size()) > kMaxBatchEnvelopes) {
     return ToGrpcStatus(absl::InvalidArgumentError(
         absl::StrCat("at most ", kMaxBatchEnvelopes, " envelopes per batch")));
   }
+  // Claims beyond the caller's limit are answered here and never submitted.
+  std::vector<absl::StatusOr<v1::Receipt>> results;
+  std::vector<std::string> clients;
   std::vector<ByteView> envelopes;
+  std::vector<size_t> submitted;
   for (const std::string& e : request->envelopes()) {
-    envelopes.push_back(AsBytes(e));
+    std::string client;
+    if (AdmitClaim(*context, e, client)) {
+      submitted.push_back(results.size());
+      envelopes.push_back(AsBytes(e));
+      results.emplace_back(absl::UnknownError("not submitted"));
+    } else {
+      results.emplace_back(TooManyClaims());
+    }
+    clients.push_back(std::move(client));
   }
-  for (auto& receipt : writer_.SubmitMany(envelopes)) {
+  auto receipts = writer_.SubmitMany(envelopes);
+  for (size_t i = 0; i < receipts.size(); ++i) {
+    size_t at = submitted[i];
+    if (!clients[at].empty() && receipts[i].ok()) claims_.Refund(clients[at]);
+    results[at] = std::move(receipts[i]);
+  }
+  for (auto& receipt : results) {
     v1::SubmitResult* result = response->add_results();
     if (receipt.ok()) {
       *result->mutable_receipt() = std::move(*receipt);

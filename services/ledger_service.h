@@ -2,17 +2,35 @@
 #ifndef SERVICES_LEDGER_SERVICE_H_
 #define SERVICES_LEDGER_SERVICE_H_
 
+#include <string>
+#include <string_view>
+
+#include "ledger/tlog/wall_clock.h"
 #include "services/ledger_view.h"
+#include "services/rate_limiter.h"
 #include "uuro/v1/ledger.grpc.pb.h"
 
 namespace uuro::server {
+
+// Failed invite claims a client address may make: a burst, then a slow
+// refill. Codes carry 145 bits, so this is not what keeps them secret; it
+// keeps a guessing flood from costing the sequencer anything.
+struct ClaimLimits {
+  double per_second = 0.1;  // 0 disables the limit.
+  double burst = 20;
+};
 
 class LedgerService final : public v1::Ledger::Service {
  public:
   // Reads from `view`; Submit and SubmitBatch go to `writer`. Both must
   // outlive the service.
-  LedgerService(const LedgerView& view, LedgerWriter& writer)
-      : node_(view), writer_(writer) {}
+  // `clock` (null: the system's) tells which invites have expired.
+  LedgerService(const LedgerView& view, LedgerWriter& writer,
+                ClaimLimits claims = {}, const WallClock* clock = nullptr)
+      : node_(view),
+        writer_(writer),
+        claims_(claims.per_second, claims.burst),
+        clock_(clock) {}
 
   grpc::Status Submit(grpc::ServerContext*, const v1::SubmitRequest* request,
                       v1::Receipt* response) override;
@@ -45,6 +63,9 @@ class LedgerService final : public v1::Ledger::Service {
   grpc::Status ListRedemptions(grpc::ServerContext*,
                                const v1::ListRedemptionsRequest* request,
                                v1::ListRedemptionsResponse* response) override;
+  grpc::Status GetInvites(grpc::ServerContext*,
+                          const v1::GetInvitesRequest* request,
+                          v1::GetInvitesResponse* response) override;
   grpc::Status ListProposals(grpc::ServerContext*,
                              const v1::ListProposalsRequest* request,
                              v1::ListProposalsResponse* response) override;
@@ -53,8 +74,16 @@ class LedgerService final : public v1::Ledger::Service {
                              v1::ListTransfersResponse* response) override;
 
  private:
+  // Spends a claim token of the caller's address if `envelope` claims an
+  // invite; false when the address has none left. Sets `client` to the
+  // address whenever the envelope is a claim, and clears it otherwise.
+  bool AdmitClaim(const grpc::ServerContext& context, std::string_view envelope,
+                  std::string& client);
+
   const LedgerView& node_;
   LedgerWriter& writer_;
+  RateLimiter claims_;  // By client address; only failed claims keep a token.
+  const WallClock* const clock_;  // Not owned; may be null.
 };
 
 }  // namespace uuro::server

@@ -1,8 +1,10 @@
 #include "services/rate_limiter.h"
 
+#include <algorithm>
+
 namespace uuro::server {
 
-bool RateLimiter::Allow(const PublicKey& signer) {
+bool RateLimiter::Allow(std::string_view client) {
   if (per_second_ <= 0) return true;
   const Clock::time_point now = Clock::now();
   absl::MutexLock lock(&mu_);
@@ -17,7 +19,8 @@ bool RateLimiter::Allow(const PublicKey& signer) {
     }
     last_sweep_ = now;
   }
-  auto [it, inserted] = buckets_.try_emplace(signer, Bucket{burst_, now});
+  auto [it, inserted] =
+      buckets_.try_emplace(std::string(client), Bucket{burst_, now});
   Bucket& b = it->second;
   double elapsed = std::chrono::duration<double>(now - b.updated).count();
   b.tokens = std::min(burst_, b.tokens + elapsed * per_second_);
@@ -25,6 +28,15 @@ bool RateLimiter::Allow(const PublicKey& signer) {
   if (b.tokens < 1) return false;
   b.tokens -= 1;
   return true;
+}
+
+void RateLimiter::Refund(std::string_view client) {
+  if (per_second_ <= 0) return;
+  absl::MutexLock lock(&mu_);
+  auto it = buckets_.find(client);
+  if (it != buckets_.end()) {
+    it->second.tokens = std::min(burst_, it->second.tokens + 1);
+  }
 }
 
 }  // namespace uuro::server

@@ -1,10 +1,12 @@
-// Per-signer token buckets: one key flooding the ledger is slowed down while
-// everyone else keeps being served.
+// Token buckets per client: one key (or one address) flooding the ledger is
+// slowed down while everyone else keeps being served.
 #ifndef SERVICES_RATE_LIMITER_H_
 #define SERVICES_RATE_LIMITER_H_
 
 #include <chrono>
 #include <map>
+#include <string>
+#include <string_view>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -14,13 +16,18 @@ namespace uuro::server {
 
 class RateLimiter {
  public:
-  // `per_second` transactions per signer on average, bursts up to `burst`.
+  // `per_second` tokens per client on average, bursts up to `burst`.
   // A rate of 0 disables limiting.
   RateLimiter(double per_second, double burst)
       : per_second_(per_second), burst_(burst) {}
 
-  // True if `signer` may submit one more transaction now. Thread-safe.
-  bool Allow(const PublicKey& signer);
+  // True if `client` may spend one more token now, and spends it.
+  // Thread-safe.
+  bool Allow(std::string_view client);
+  bool Allow(const PublicKey& signer) { return Allow(PublicKeyBytes(signer)); }
+  // Gives back a token spent by Allow (for requests that only count when
+  // they fail). Thread-safe.
+  void Refund(std::string_view client);
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -31,7 +38,7 @@ class RateLimiter {
   const double per_second_;
   const double burst_;
   absl::Mutex mu_;
-  std::map<PublicKey, Bucket> buckets_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Bucket, std::less<>> buckets_ ABSL_GUARDED_BY(mu_);
   Clock::time_point last_sweep_ ABSL_GUARDED_BY(mu_) = Clock::now();
 };
 

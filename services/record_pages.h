@@ -21,13 +21,12 @@ namespace uuro::server {
 absl::StatusOr<uint64_t> PageStart(const std::string& token);
 
 template <typename Record>
-absl::Status ReadRecordPage(
-    const LogStore& store, std::string_view prefix,
-    const std::function<std::string(uint64_t)>& key_of,
-    const std::string& token, uint32_t page_size,
-    const std::function<bool(const Record&)>& matches,
-    google::protobuf::RepeatedPtrField<Record>* page, std::string* next_token,
-    std::string_view what) {
+absl::Status ReadRecordPage(const LogStore& store, std::string_view prefix,
+                            const std::function<std::string(uint64_t)>& key_of,
+                            const std::string& token, uint32_t page_size,
+                            const std::function<bool(const Record&)>& matches,
+                            google::protobuf::RepeatedPtrField<Record>* page,
+                            std::string* next_token, std::string_view what) {
   absl::StatusOr<uint64_t> start = PageStart(token);
   if (!start.ok()) return start.status();
   const uint32_t size = PageSize(page_size);
@@ -38,8 +37,8 @@ absl::Status ReadRecordPage(
       prefix, key_of(*start), [&](std::string_view, ByteView value) {
         Record r;
         if (!r.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          failure = absl::DataLossError(
-              std::string(what) + " record does not decode");
+          failure = absl::DataLossError(std::string(what) +
+                                        " record does not decode");
           return false;
         }
         if (!matches(r)) return true;

@@ -47,7 +47,8 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
-  auto server = std::unique_ptr<GrpcServer>(new GrpcServer(view, writer));
+  auto server =
+      std::unique_ptr<GrpcServer>(new GrpcServer(view, writer, options));
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.grpc_listen, credentials, &port);

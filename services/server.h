@@ -20,6 +20,10 @@ struct ServeOptions {
   std::string grpc_listen = "127.0.0.1:50051";  // Port 0 picks a free one.
   std::string tls_cert;                         // PEM files; both or neither.
   std::string tls_key;
+  ClaimLimits claims;  // Failed invite claims per client address.
+  // The clock invites expire by in GetInvites; null: the system's. Not
+  // owned.
+  const WallClock* clock = nullptr;
 };
 
 class GrpcServer {
@@ -51,8 +55,11 @@ class GrpcServer {
   std::shared_ptr<grpc::Channel> InProcessChannel();
 
  private:
-  GrpcServer(const LedgerView& view, LedgerWriter& writer)
-      : ledger_(view, writer), transparency_(view), audit_(view) {}
+  GrpcServer(const LedgerView& view, LedgerWriter& writer,
+             const ServeOptions& options)
+      : ledger_(view, writer, options.claims, options.clock),
+        transparency_(view),
+        audit_(view) {}
 
   LedgerService ledger_;
   TransparencyService transparency_;

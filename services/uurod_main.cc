@@ -182,7 +182,9 @@ int RunServe(const ServeFlags& flags) {
   OpsServing ops = StartOpsServing(**node, flags.data);
   auto pusher = StartWitnesses(**node, flags);
   if (!pusher.ok()) return Fail(pusher.status());
-  auto server = GrpcServer::Start(**node, flags.serve);
+  ServeOptions serve = flags.serve;
+  serve.clock = clock->get();
+  auto server = GrpcServer::Start(**node, serve);
   if (!server.ok()) return Fail(server.status());
   auto cp = (*node)->checkpoint();
   spdlog::info("event=listening grpc={} origin={} tree_size={} data={}",
@@ -286,6 +288,15 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& serve) {
       ->capture_default_str();
   serve_cmd
       ->add_option("--rate-burst", serve.node.rate_burst, "burst per signer")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--claim-rate", serve.serve.claims.per_second,
+                   "failed invite claims per second per client address, "
+                   "after the burst (0: no limit)")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--claim-burst", serve.serve.claims.burst,
+                   "failed invite claims per client address at once")
       ->capture_default_str();
   serve_cmd
       ->add_option("--max-queue", serve.node.sequencer.max_queue,

@@ -19,11 +19,26 @@ void AddAuditCommands(CLI::App& app, Context& ctx);
 void AddTransparencyCommands(CLI::App& app, Context& ctx);
 void AddRedemptionCommands(CLI::App& app, Context& ctx);
 void AddDistrictCommands(CLI::App& app, Context& ctx);
+void AddInviteCommands(CLI::App& app, Context& ctx);
+void AddCardCommand(CLI::App& app, Context& ctx);
+void AddGovernanceCommands(CLI::App& app, Context& ctx);
+// `round close-early`, which the council approves like a key change.
+void AddRoundCloseEarlyVerb(CLI::App& round, Context& ctx);
 
 // Signs `body` with the --key, submits it, checks the receipt against the
 // pinned log key, saves it, and prints `done` with the entry and the receipt
 // path. Returns the exit code.
 int SubmitAndReport(Context& ctx, v1::TxBody body, const std::string& done);
+
+// What SubmitAndReport does but the printing: signs with --key, submits,
+// verifies the receipt, advances the trusted checkpoint and saves the
+// receipt.
+struct Submitted {
+  v1::Receipt receipt;
+  std::string receipt_file;
+  uint64_t log_size = 0;  // Of the checkpoint the receipt was verified to.
+};
+absl::StatusOr<Submitted> SubmitVerified(Context& ctx, v1::TxBody body);
 
 // Parses a public key given as 64 hex digits or as a key file's path.
 absl::StatusOr<std::string> KeyArgument(const std::string& text);

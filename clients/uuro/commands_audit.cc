@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "clients/checkpoint_store.h"
 #include "clients/log_fetch.h"
 #include "clients/log_verifier.h"
@@ -14,6 +15,7 @@
 #include "clients/uuro/receipt_file.h"
 #include "clients/uuro/table.h"
 #include "ledger/fund/receipt.h"
+#include "ledger/tlog/bytes.h"
 #include "ledger/tlog/merkle.h"
 #include "ledger/tlog/status_macros.h"
 
@@ -50,16 +52,18 @@ std::function<void(uint64_t, uint64_t)> Progress() {
 // The per-district and per-initiative tables of `t`, also added to `json`.
 std::string TotalsTables(Context& ctx, const v1::RoundTotals& t,
                          nlohmann::json& json) {
-  Table districts(
-      {"DISTRICT", "RESIDENTS", "AWARDED", "WITHDRAWN", "RECEIVED"});
+  Table districts({"DISTRICT", "RESIDENTS", "ALLOWANCE", "AWARDED", "WITHDRAWN",
+                   "RECEIVED"});
   json["districts"] = nlohmann::json::array();
   for (const auto& d : t.districts()) {
     districts.Add({d.district(), std::to_string(d.totals().residents()),
+                   ctx.Amount(d.totals().allowance()),
                    ctx.Amount(d.totals().awarded()),
                    ctx.Amount(d.totals().withdrawn()),
                    ctx.Amount(d.totals().received())});
     json["districts"].push_back({{"district", d.district()},
                                  {"residents", d.totals().residents()},
+                                 {"allowance", d.totals().allowance()},
                                  {"awarded", d.totals().awarded()},
                                  {"withdrawn", d.totals().withdrawn()},
                                  {"received", d.totals().received()}});
@@ -96,12 +100,18 @@ int ShowTotals(Context& ctx, uint64_t round_id) {
   absl::Status status = client::FromGrpc(
       ctx.Client().audit().GetRoundTotals(&context, request, &t));
   if (!status.ok()) return Fail(ctx, status);
-  nlohmann::json json = {
-      {"round", t.round_id()},          {"closed", t.closed()},
-      {"residents", t.residents()},     {"issued", t.issued()},
-      {"awarded", t.awarded()},         {"withdrawn", t.withdrawn()},
-      {"net_awarded", t.net_awarded()}, {"unspent", t.unspent()},
-      {"lapsed", t.lapsed()},           {"tree_size", t.tree_size()}};
+  nlohmann::json json = {{"round", t.round_id()},
+                         {"closed", t.closed()},
+                         {"residents", t.residents()},
+                         {"issued", t.issued()},
+                         {"awarded", t.awarded()},
+                         {"withdrawn", t.withdrawn()},
+                         {"net_awarded", t.net_awarded()},
+                         {"unspent", t.unspent()},
+                         {"lapsed", t.lapsed()},
+                         {"tree_size", t.tree_size()},
+                         {"transferred", t.transferred()},
+                         {"early_close_reason", t.early_close_reason()}};
   json["redemptions"] = {{"requested", t.redemptions().requested()},
                          {"settled", t.redemptions().settled()},
                          {"pending", t.redemptions().pending()},
@@ -120,7 +130,15 @@ int ShowTotals(Context& ctx, uint64_t round_id) {
       ctx.Amount(t.redemptions().pending()), " pending, ",
       ctx.Amount(t.redemptions().rejected()),
       " rejected (of this round's credits; ", t.redemptions().settled_cents(),
-      " euro cents paid)\n\n");
+      " euro cents paid)\n",
+      t.transferred()
+          ? absl::StrCat("  transferred: ", ctx.Amount(t.transferred()),
+                         " between initiatives\n")
+          : "",
+      t.early_close_reason().empty()
+          ? ""
+          : "  closed early: " + t.early_close_reason() + "\n",
+      "\n");
   Print(ctx, json, text + TotalsTables(ctx, t, json));
   return 0;
 }
@@ -340,6 +358,23 @@ void AddReceiptVerbs(CLI::App& app, Context& ctx) {
   });
 }
 
+using KeyList = google::protobuf::RepeatedPtrField<std::string>;
+
+std::vector<std::string> KeysHex(const KeyList& keys) {
+  std::vector<std::string> hex;
+  for (const std::string& key : keys) hex.push_back(ToHex(AsBytes(key)));
+  return hex;
+}
+
+// The office keys, shortened: "3f9a0c1b.., 77c0e2d4.." or "none".
+std::string KeysText(const KeyList& keys) {
+  std::vector<std::string> shown;
+  for (const std::string& hex : KeysHex(keys)) {
+    shown.push_back(hex.substr(0, 8) + "..");
+  }
+  return shown.empty() ? "none" : absl::StrJoin(shown, ", ");
+}
+
 absl::Status ShowFund(Context& ctx) {
   UURO_ASSIGN_OR_RETURN(v1::FundRecord f, ctx.Client().Fund());
   nlohmann::json json = {{"origin", f.origin()},
@@ -350,7 +385,10 @@ absl::Status ShowFund(Context& ctx) {
                          {"rounds", f.rounds()},
                          {"open_round", f.open_round()},
                          {"entries", f.entries()},
-                         {"log_key", f.log_verifier_key()}};
+                         {"log_key", f.log_verifier_key()},
+                         {"stewards", KeysHex(f.steward_keys())},
+                         {"council", KeysHex(f.council_keys())},
+                         {"council_quorum", f.council_quorum()}};
   Print(
       ctx, json,
       absl::StrCat(
@@ -359,8 +397,15 @@ absl::Status ShowFund(Context& ctx) {
           "\n  initiatives: ", f.initiatives(), "\n  rounds:      ", f.rounds(),
           f.open_round() ? absl::StrCat(" (round ", f.open_round(), " is open)")
                          : "",
-          "\n  log entries: ", f.entries(),
-          "\n  log key:     ", f.log_verifier_key(), "\n"));
+          "\n  log entries: ", f.entries(), "\n  log key:     ",
+          f.log_verifier_key(), "\n  stewards:    ", KeysText(f.steward_keys()),
+          "\n  council:     ", KeysText(f.council_keys()),
+          f.council_quorum() == 0
+              ? std::string(" (no approvals needed)")
+              : absl::StrCat(" (quorum ", f.council_quorum(),
+                             " for large payments, key changes and early "
+                             "closes)"),
+          "\n"));
   return absl::OkStatus();
 }
 

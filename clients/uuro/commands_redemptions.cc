@@ -21,11 +21,6 @@ std::string StatusText(const v1::RedemptionRecord& r) {
   }
 }
 
-std::string Euros(uint64_t cents) {
-  return absl::StrCat(cents / 100, ".", cents % 100 < 10 ? "0" : "",
-                      cents % 100, " EUR");
-}
-
 // "r812: 30 (15.00 EUR), r900: 10 (10.00 EUR)": credits and euros per round.
 std::string DrawsText(const v1::RedemptionRecord& r) {
   std::vector<std::string> parts;

@@ -27,6 +27,8 @@ nlohmann::json InitiativeJson(const v1::InitiativeRecord& i) {
           {"received_open", i.received_open()},
           {"redeemed", i.redeemed()},
           {"pending", i.pending()},
+          {"transferred_in", i.transferred_in()},
+          {"transferred_out", i.transferred_out()},
           {"reports", i.reports()}};
 }
 
@@ -152,7 +154,12 @@ std::string InitiativeText(Context& ctx, const v1::InitiativeView& view) {
       "\n  received:  ", ctx.Amount(i.received_final()), " final, ",
       ctx.Amount(i.received_open()), " in the open round",
       "\n  redeemed:  ", ctx.Amount(i.redeemed()), ", pending ",
-      ctx.Amount(i.pending()), ", balance ", ctx.Amount(view.balance()), "\n");
+      ctx.Amount(i.pending()), ", balance ", ctx.Amount(view.balance()), "\n",
+      i.transferred_in() || i.transferred_out()
+          ? absl::StrCat("  passed on: ", ctx.Amount(i.transferred_out()),
+                         ", received from others ",
+                         ctx.Amount(i.transferred_in()), "\n")
+          : "");
   if (!i.proposal().summary().empty()) {
     absl::StrAppend(&text, "\n  ", i.proposal().summary(), "\n");
   }

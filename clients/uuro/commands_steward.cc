@@ -1,5 +1,8 @@
 // The fund office: enroll and revoke residents, open and close rounds,
 // settle and reject redemptions, suspend and reinstate initiatives.
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "clients/uuro/commands.h"
 #include "clients/uuro/table.h"
@@ -35,7 +38,32 @@ struct OpenArgs {
   uint64_t allowance = 0, cents = 0, threshold = 0;
   std::string opens_in = "0s", closes_in;
   uint32_t max_share = 100;
+  bool owner_may_award_own = false, may_exceed_asked = false;
+  std::vector<std::string> district_allowances;  // "harbour=120"
 };
+
+absl::Status AddDistrictAllowances(const std::vector<std::string>& pairs,
+                                   v1::OpenRound& round) {
+  std::vector<std::pair<std::string, uint64_t>> sorted;
+  for (const std::string& pair : pairs) {
+    size_t eq = pair.find('=');
+    uint64_t allowance = 0;
+    if (eq == std::string::npos || eq == 0 ||
+        !absl::SimpleAtoi(pair.substr(eq + 1), &allowance)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--district-allowance wants DISTRICT=CREDITS, not \"", pair, "\""));
+    }
+    sorted.emplace_back(pair.substr(0, eq), allowance);
+  }
+  // The rules want them sorted by district, so the order typed is free.
+  std::sort(sorted.begin(), sorted.end());
+  for (const auto& [district, allowance] : sorted) {
+    v1::DistrictAllowance* a = round.add_district_allowances();
+    a->set_district(district);
+    a->set_allowance(allowance);
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<v1::TxBody> OpenRoundTx(const OpenArgs& o) {
   auto opens = ParseDuration(o.opens_in);
@@ -52,6 +80,9 @@ absl::StatusOr<v1::TxBody> OpenRoundTx(const OpenArgs& o) {
   r->set_closes_at_ms(now + *opens + *closes);
   r->set_max_share_percent(o.max_share);
   r->set_trust_threshold(o.threshold);
+  r->set_owner_may_award_own(o.owner_may_award_own);
+  r->set_may_exceed_amount_asked(o.may_exceed_asked);
+  UURO_RETURN_IF_ERROR(AddDistrictAllowances(o.district_allowances, *r));
   return body;
 }
 
@@ -76,10 +107,18 @@ void AddRoundOpenVerb(CLI::App& round, Context& ctx) {
   open->add_option("--trust-threshold", o->threshold,
                    "redemptions up to this settle at once")
       ->capture_default_str();
+  open->add_flag("--owner-may-award-own", o->owner_may_award_own,
+                 "let owners award their own initiatives (off by default)");
+  open->add_flag("--may-exceed-asked", o->may_exceed_asked,
+                 "let initiatives receive more than they asked (off by "
+                 "default)");
+  open->add_option("--district-allowance", o->district_allowances,
+                   "DISTRICT=CREDITS: another allowance in one district; "
+                   "repeat for more");
   open->footer(
       "Example:\n  uuro --key steward.key round open --allowance 100 "
       "--credit-value-cents 50 --closes-in 30d --max-share 40 "
-      "--trust-threshold 50");
+      "--trust-threshold 50 --district-allowance harbour=120");
   open->callback([&ctx, o] {
     ctx.exit_code = SubmitTx(
         ctx, OpenRoundTx(*o),
@@ -116,6 +155,15 @@ void AddRoundCloseVerb(CLI::App& round, Context& ctx) {
   });
 }
 
+std::string DistrictAllowancesText(Context& ctx, const v1::OpenRound& rules) {
+  std::string text;
+  for (const v1::DistrictAllowance& a : rules.district_allowances()) {
+    absl::StrAppend(&text, "\n  in ", a.district(), ": ",
+                    ctx.Amount(a.allowance()), " per resident");
+  }
+  return text;
+}
+
 std::string RoundText(Context& ctx, const v1::RoundRecord& r) {
   const auto& rules = r.rules();
   return absl::StrCat(
@@ -124,11 +172,23 @@ std::string RoundText(Context& ctx, const v1::RoundRecord& r) {
       " per resident, 1 credit = ", rules.credit_value_cents(),
       " cents\n  max share:       ", rules.max_share_percent(),
       "% per initiative\n  trust threshold: ",
-      ctx.Amount(rules.trust_threshold()),
+      ctx.Amount(rules.trust_threshold()), "\n  own initiative:  ",
+      rules.owner_may_award_own() ? "owners may award their own"
+                                  : "owners may not award their own",
+      "\n  above asked:     ",
+      rules.may_exceed_amount_asked() ? "allowed" : "not allowed",
+      DistrictAllowancesText(ctx, rules),
       "\n  residents:       ", r.residents(),
+      "\n  issued:          ", ctx.Amount(r.issued()),
       "\n  awarded:         ", ctx.Amount(r.awarded()), " (withdrawn ",
       ctx.Amount(r.withdrawn()), ")\n",
-      r.closed() ? "  lapsed:          " + ctx.Amount(r.lapsed()) + "\n" : "");
+      r.closed() ? "  lapsed:          " + ctx.Amount(r.lapsed()) + "\n" : "",
+      r.transferred() ? "  transferred:     " + ctx.Amount(r.transferred()) +
+                            " between initiatives\n"
+                      : "",
+      r.early_close_reason().empty()
+          ? ""
+          : "  closed early:    " + r.early_close_reason() + "\n");
 }
 
 absl::Status ShowRound(Context& ctx, uint64_t id) {
@@ -139,18 +199,28 @@ absl::Status ShowRound(Context& ctx, uint64_t id) {
   UURO_RETURN_IF_ERROR(
       client::FromGrpc(ctx.Client().ledger().GetRound(&context, request, &r)));
   const auto& rules = r.rules();
-  nlohmann::json json = {{"id", r.id()},
-                         {"closed", r.closed()},
-                         {"allowance", rules.allowance()},
-                         {"credit_value_cents", rules.credit_value_cents()},
-                         {"opens_at_ms", rules.opens_at_ms()},
-                         {"closes_at_ms", rules.closes_at_ms()},
-                         {"max_share_percent", rules.max_share_percent()},
-                         {"trust_threshold", rules.trust_threshold()},
-                         {"residents", r.residents()},
-                         {"awarded", r.awarded()},
-                         {"withdrawn", r.withdrawn()},
-                         {"lapsed", r.lapsed()}};
+  nlohmann::json json = {
+      {"id", r.id()},
+      {"closed", r.closed()},
+      {"allowance", rules.allowance()},
+      {"credit_value_cents", rules.credit_value_cents()},
+      {"opens_at_ms", rules.opens_at_ms()},
+      {"closes_at_ms", rules.closes_at_ms()},
+      {"max_share_percent", rules.max_share_percent()},
+      {"trust_threshold", rules.trust_threshold()},
+      {"residents", r.residents()},
+      {"awarded", r.awarded()},
+      {"withdrawn", r.withdrawn()},
+      {"lapsed", r.lapsed()},
+      {"issued", r.issued()},
+      {"transferred", r.transferred()},
+      {"early_close_reason", r.early_close_reason()},
+      {"owner_may_award_own", rules.owner_may_award_own()},
+      {"may_exceed_amount_asked", rules.may_exceed_amount_asked()}};
+  json["district_allowances"] = nlohmann::json::object();
+  for (const v1::DistrictAllowance& a : rules.district_allowances()) {
+    json["district_allowances"][a.district()] = a.allowance();
+  }
   Print(ctx, json, RoundText(ctx, r));
   return absl::OkStatus();
 }
@@ -160,6 +230,7 @@ void AddRoundCommands(CLI::App& app, Context& ctx) {
   round->require_subcommand(1);
   AddRoundOpenVerb(*round, ctx);
   AddRoundCloseVerb(*round, ctx);
+  AddRoundCloseEarlyVerb(*round, ctx);
   auto show_id = std::make_shared<uint64_t>(0);
   CLI::App* show =
       round->add_subcommand("show", "Show a round's rules and totals.");

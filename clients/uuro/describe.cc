@@ -39,6 +39,22 @@ std::string DescribeEntry(const std::string& entry_bytes) {
     case v1::TxBody::kEnrollResident:
       return absl::StrCat("enroll a resident in ",
                           body.enroll_resident().district());
+    case v1::TxBody::kIssueInvites:
+      return absl::StrCat("issue ", body.issue_invites().code_hashes_size(),
+                          " invites for ", body.issue_invites().district());
+    case v1::TxBody::kClaimInvite:
+      return "claim an invite";
+    case v1::TxBody::kTransferCredits:
+      return absl::StrCat(
+          "pass ", body.transfer_credits().amount(), " from initiative ",
+          body.transfer_credits().from_initiative_id(), " to initiative ",
+          body.transfer_credits().to_initiative_id());
+    case v1::TxBody::kProposeEarlyClose:
+      return absl::StrCat("propose to close round ",
+                          body.propose_early_close().round_id(), " early");
+    case v1::TxBody::kApproveProposal:
+      return absl::StrCat("approve proposal ",
+                          body.approve_proposal().proposal_id());
     default:
       return PayloadName(body);
   }

@@ -55,6 +55,9 @@ int main(int argc, char** argv) {
   AddTransparencyCommands(app, ctx);
   AddRedemptionCommands(app, ctx);
   AddDistrictCommands(app, ctx);
+  AddInviteCommands(app, ctx);
+  AddCardCommand(app, ctx);
+  AddGovernanceCommands(app, ctx);
 
   CLI11_PARSE(app, argc, argv);
   return ctx.exit_code;

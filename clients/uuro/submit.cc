@@ -56,39 +56,44 @@ absl::StatusOr<std::string> KeyArgument(const std::string& text) {
   return std::string(key->begin(), key->end());
 }
 
-int SubmitAndReport(Context& ctx, v1::TxBody body, const std::string& done) {
-  auto key = ctx.Key();
-  if (!key.ok()) return Fail(ctx, key.status());
-  auto receipt = ctx.Client().Submit(*key, std::move(body));
-  if (!receipt.ok()) return Fail(ctx, receipt.status());
-  auto origin = ctx.Origin();
-  if (!origin.ok()) return Fail(ctx, origin.status());
+absl::StatusOr<Submitted> SubmitVerified(Context& ctx, v1::TxBody body) {
+  UURO_ASSIGN_OR_RETURN(SecretKey key, ctx.Key());
+  Submitted out;
+  UURO_ASSIGN_OR_RETURN(out.receipt, ctx.Client().Submit(key, std::move(body)));
+  const v1::Receipt& receipt = out.receipt;
+  UURO_ASSIGN_OR_RETURN(std::string origin, ctx.Origin());
   // Check what the server returned before telling anyone it happened.
-  auto log_key = ctx.LogKey();
-  if (!log_key.ok()) return Fail(ctx, log_key.status());
-  auto checkpoint = VerifyReceipt(*receipt, *log_key, *origin);
+  UURO_ASSIGN_OR_RETURN(NoteVerifier log_key, ctx.LogKey());
+  auto checkpoint = VerifyReceipt(receipt, log_key, origin);
   if (!checkpoint.ok()) {
-    return Fail(ctx, absl::DataLossError(
-                         absl::StrCat("the server's receipt does not verify: ",
-                                      checkpoint.status().message())));
+    return absl::DataLossError(
+        absl::StrCat("the server's receipt does not verify: ",
+                     checkpoint.status().message()));
   }
   // The checkpoint must extend every one this client verified before, or the
   // server is showing a rolled-back or forked log.
   client::CheckpointStore store(ctx.state_dir + "/checkpoints");
-  absl::Status consistent = client::AdvanceTrustedCheckpoint(
-      ctx.Client(), store, *log_key, receipt->checkpoint());
-  if (!consistent.ok()) return Fail(ctx, consistent);
-  auto dir = ctx.LedgerStateDir();
-  if (!dir.ok()) return Fail(ctx, dir.status());
-  auto path = SaveReceipt(*dir + "/receipts", *receipt);
-  if (!path.ok()) return Fail(ctx, path.status());
-  nlohmann::json json = ReceiptToJson(*receipt);
-  json["receipt_file"] = *path;
+  UURO_RETURN_IF_ERROR(client::AdvanceTrustedCheckpoint(
+      ctx.Client(), store, log_key, receipt.checkpoint()));
+  UURO_ASSIGN_OR_RETURN(std::string dir, ctx.LedgerStateDir());
+  UURO_ASSIGN_OR_RETURN(out.receipt_file,
+                        SaveReceipt(dir + "/receipts", receipt));
+  out.log_size = checkpoint->size;
+  return out;
+}
+
+int SubmitAndReport(Context& ctx, v1::TxBody body, const std::string& done) {
+  auto submitted = SubmitVerified(ctx, std::move(body));
+  if (!submitted.ok()) return Fail(ctx, submitted.status());
+  const v1::Receipt& receipt = submitted->receipt;
+  nlohmann::json json = ReceiptToJson(receipt);
+  json["receipt_file"] = submitted->receipt_file;
   Print(ctx, json,
-        absl::StrCat(done, receipt->duplicate() ? " (already recorded)" : "",
-                     "\n  entry ", receipt->index(), " in a log of ",
-                     checkpoint->size,
-                     " entries; receipt verified and saved: ", *path, "\n"));
+        absl::StrCat(
+            done, receipt.duplicate() ? " (already recorded)" : "",
+            "\n  entry ", receipt.index(), " in a log of ", submitted->log_size,
+            " entries; receipt verified and saved: ", submitted->receipt_file,
+            "\n"));
   return 0;
 }
 

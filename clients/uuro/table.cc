@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
+
 namespace uuro::cli {
 namespace {
 
@@ -32,6 +34,11 @@ std::string Table::Render() const {
     out += line + "\n";
   }
   return out;
+}
+
+std::string Euros(uint64_t cents) {
+  return absl::StrCat(cents / 100, ".", cents % 100 < 10 ? "0" : "",
+                      cents % 100, " EUR");
 }
 
 }  // namespace uuro::cli

@@ -1,7 +1,9 @@
-// Plain text tables for people: columns padded to their widest cell.
+// Plain text for people: tables with columns padded to their widest cell,
+// and euro amounts.
 #ifndef CLIENTS_UURO_TABLE_H_
 #define CLIENTS_UURO_TABLE_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,9 @@ class Table {
  private:
   std::vector<std::vector<std::string>> rows_;  // rows_[0] is the header.
 };
+
+// "12.05 EUR" for 1205 cents.
+std::string Euros(uint64_t cents);
 
 }  // namespace uuro::cli
 

@@ -19,9 +19,10 @@ absl::StatusOr<std::vector<v1::RoundRecord>> ClosedRounds(
   if (named != 0) {
     UURO_ASSIGN_OR_RETURN(v1::RoundRecord round, ReadRound(state, named));
     if (!round.closed()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "round ", named, " is still open; its credits are final only once "
-                           "it closes"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("round ", named,
+                       " is still open; its credits are final only once "
+                       "it closes"));
     }
     rounds.push_back(std::move(round));
     return rounds;

@@ -39,6 +39,10 @@ absl::Status ApplyPayload(TxContext& ctx) {
       return ApproveRedemption(ctx);
     case v1::TxBody::kDefineDistricts:
       return DefineDistricts(ctx);
+    case v1::TxBody::kIssueInvites:
+      return IssueInvites(ctx);
+    case v1::TxBody::kClaimInvite:
+      return ClaimInvite(ctx);
     case v1::TxBody::kProposeKeyChange:
       return ProposeKeyChange(ctx);
     case v1::TxBody::kProposeEarlyClose:

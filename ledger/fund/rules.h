@@ -54,6 +54,14 @@ absl::Status RequestRedemption(TxContext& ctx);
 absl::Status DecideRedemption(TxContext& ctx);  // Settle and reject.
 absl::Status ApproveRedemption(TxContext& ctx);
 absl::Status DefineDistricts(TxContext& ctx);
+absl::Status IssueInvites(TxContext& ctx);
+absl::Status ClaimInvite(TxContext& ctx);
+
+// Enrols `key` in the defined `district` as resident ctx.index, with the open
+// round's allowance. ALREADY_EXISTS if the key is known (enrolled or
+// revoked); FAILED_PRECONDITION for a steward or council key.
+absl::Status EnrollKey(TxContext& ctx, const std::string& key,
+                       const std::string& district);
 absl::Status ProposeKeyChange(TxContext& ctx);
 absl::Status ProposeEarlyClose(TxContext& ctx);
 absl::Status ApproveProposal(TxContext& ctx);

@@ -123,11 +123,10 @@ absl::Status Award(TxContext& ctx) {
                      " is suspended: ", s.initiative.status_reason()));
   }
   const v1::OpenRound& rules = s.round.rules();
-  if (!rules.owner_may_award_own() &&
-      s.initiative.owner() == s.resident.id()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "round ", award.round_id(),
-        " does not let owners award their own initiative"));
+  if (!rules.owner_may_award_own() && s.initiative.owner() == s.resident.id()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("round ", award.round_id(),
+                     " does not let owners award their own initiative"));
   }
   const uint64_t asked = s.initiative.proposal().amount_asked();
   const uint64_t received =
@@ -139,8 +138,7 @@ absl::Status Award(TxContext& ctx) {
         " and has received ", received, "; round ", award.round_id(),
         " does not let it receive more than it asked"));
   }
-  const uint64_t allowance =
-      DistrictAllowance(rules, s.resident.district());
+  const uint64_t allowance = DistrictAllowance(rules, s.resident.district());
   std::optional<uint64_t> spent = CheckedAdd(s.spent, award.amount());
   if (!spent || *spent > allowance) {
     return absl::FailedPreconditionError(absl::StrCat(

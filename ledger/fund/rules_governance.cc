@@ -63,9 +63,8 @@ absl::Status CheckKeyChange(const TxContext& ctx,
     return CheckNewOfficeKey(ctx, change.key());
   }
   if (!Holds(keys, change.key())) {
-    return absl::NotFoundError(absl::StrCat("key ", Hex(change.key()),
-                                            " is not a ", RoleName(role),
-                                            " key"));
+    return absl::NotFoundError(absl::StrCat(
+        "key ", Hex(change.key()), " is not a ", RoleName(role), " key"));
   }
   if (change.action() == v1::KEY_CHANGE_REPLACE) {
     return CheckNewOfficeKey(ctx, change.replacement_key());
@@ -110,10 +109,10 @@ absl::StatusOr<v1::RoundRecord> CheckEarlyClose(
         absl::StrCat("round ", round.id(), " is already closed"));
   }
   if (ctx.time_ms >= round.rules().closes_at_ms()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "round ", round.id(), " reached its closing time at ",
-        FormatIsoTime(round.rules().closes_at_ms()),
-        "; close it with CloseRound"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("round ", round.id(), " reached its closing time at ",
+                     FormatIsoTime(round.rules().closes_at_ms()),
+                     "; close it with CloseRound"));
   }
   return round;
 }

@@ -131,10 +131,9 @@ absl::Status RequestRedemption(TxContext& ctx) {
         absl::StrCat("initiative ", initiative.id(),
                      " is suspended: ", initiative.status_reason()));
   }
-  UURO_ASSIGN_OR_RETURN(
-      std::vector<Draw> draws,
-      PlanDraws(ctx.state, initiative.id(), request.amount(),
-                request.round_id(), "the request"));
+  UURO_ASSIGN_OR_RETURN(std::vector<Draw> draws,
+                        PlanDraws(ctx.state, initiative.id(), request.amount(),
+                                  request.round_id(), "the request"));
   const bool by_rule = WithinThresholds(draws);
   const Outcome outcome = by_rule ? Outcome::kSettled : Outcome::kPending;
 
@@ -207,8 +206,8 @@ absl::Status DecideRedemption(TxContext& ctx) {
     return absl::FailedPreconditionError(
         absl::StrCat("redemption request ", id, " is not pending"));
   }
-  if (settle &&
-      CurrentApprovals(ctx.fund, redemption.approvals()) < ctx.fund.council_quorum()) {
+  if (settle && CurrentApprovals(ctx.fund, redemption.approvals()) <
+                    ctx.fund.council_quorum()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "redemption request ", id, " needs ", ctx.fund.council_quorum(),
         " council approvals before it is settled; it has ",

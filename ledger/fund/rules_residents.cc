@@ -26,26 +26,31 @@ absl::Status EnrollResident(TxContext& ctx) {
   UURO_RETURN_IF_ERROR(RequireSteward(ctx));
   const v1::EnrollResident& enroll = ctx.tx.body.enroll_resident();
   UURO_RETURN_IF_ERROR(RequireDefinedDistrict(ctx.fund, enroll.district()));
-  PublicKey key = ToKey(enroll.key());
+  return EnrollKey(ctx, enroll.key(), enroll.district());
+}
+
+absl::Status EnrollKey(TxContext& ctx, const std::string& key_bytes,
+                       const std::string& district) {
+  PublicKey key = ToKey(key_bytes);
   UURO_ASSIGN_OR_RETURN(bool known, KeyKnown(ctx, key));
   if (known) {
     return absl::AlreadyExistsError(absl::StrCat(
         "key ", FormatPublicKey(key), " is already enrolled or was revoked"));
   }
-  UURO_RETURN_IF_ERROR(RefuseOfficeKey(ctx.fund, enroll.key(), "the key"));
+  UURO_RETURN_IF_ERROR(RefuseOfficeKey(ctx.fund, key_bytes, "the key"));
   v1::ResidentRecord resident;
   resident.set_id(ctx.index);
-  resident.set_key(enroll.key());
-  resident.set_district(enroll.district());
+  resident.set_key(key_bytes);
+  resident.set_district(district);
   WriteRecord(ctx.state, keys::Resident(ctx.index), resident);
   v1::KeyRecord key_record;
   key_record.set_resident_id(ctx.index);
   WriteRecord(ctx.state, keys::Key(key), key_record);
 
   ctx.fund.set_active_residents(ctx.fund.active_residents() + 1);
-  AddDistrictResidents(ctx.fund, enroll.district(), +1);
+  AddDistrictResidents(ctx.fund, district, +1);
   // A resident enrolled while a round is open gets that round's allowance.
-  UURO_RETURN_IF_ERROR(JoinOpenRound(ctx, enroll.district()));
+  UURO_RETURN_IF_ERROR(JoinOpenRound(ctx, district));
   return absl::OkStatus();
 }
 

@@ -58,8 +58,8 @@ absl::Status OpenRound(TxContext& ctx) {
     UURO_ASSIGN_OR_RETURN(
         uint64_t issued,
         IssueToDistrict(ctx, round, d.district(), d.residents()));
-    UURO_ASSIGN_OR_RETURN(uint64_t total,
-                          CheckedSum(round.issued(), issued, "the round's issue"));
+    UURO_ASSIGN_OR_RETURN(uint64_t total, CheckedSum(round.issued(), issued,
+                                                     "the round's issue"));
     round.set_issued(total);
   }
   WriteRecord(ctx.state, keys::Round(ctx.index), round);
@@ -75,8 +75,8 @@ absl::Status JoinOpenRound(TxContext& ctx, const std::string& district) {
   UURO_ASSIGN_OR_RETURN(v1::RoundRecord round, ReadRound(ctx.state, open));
   UURO_ASSIGN_OR_RETURN(uint64_t issued,
                         IssueToDistrict(ctx, round, district, 1));
-  UURO_ASSIGN_OR_RETURN(uint64_t total,
-                        CheckedSum(round.issued(), issued, "the round's issue"));
+  UURO_ASSIGN_OR_RETURN(
+      uint64_t total, CheckedSum(round.issued(), issued, "the round's issue"));
   round.set_issued(total);
   round.set_residents(round.residents() + 1);
   WriteRecord(ctx.state, keys::Round(open), round);
@@ -92,10 +92,11 @@ absl::Status CloseRound(TxContext& ctx) {
         absl::StrCat("round ", id, " is already closed"));
   }
   if (ctx.time_ms < round.rules().closes_at_ms()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "round ", id, " closes at ", FormatIsoTime(round.rules().closes_at_ms()),
-        "; it is now ", FormatIsoTime(ctx.time_ms),
-        " (closing early needs a proposal the council approves)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("round ", id, " closes at ",
+                     FormatIsoTime(round.rules().closes_at_ms()),
+                     "; it is now ", FormatIsoTime(ctx.time_ms),
+                     " (closing early needs a proposal the council approves)"));
   }
   return CloseRoundNow(ctx, std::move(round));
 }

@@ -25,8 +25,9 @@ absl::Status RequireActive(const v1::InitiativeRecord& initiative) {
 
 absl::Status TransferCredits(TxContext& ctx) {
   const v1::TransferCredits& transfer = ctx.tx.body.transfer_credits();
-  UURO_ASSIGN_OR_RETURN(v1::InitiativeRecord from,
-                        RequireOwnInitiative(ctx, transfer.from_initiative_id()));
+  UURO_ASSIGN_OR_RETURN(
+      v1::InitiativeRecord from,
+      RequireOwnInitiative(ctx, transfer.from_initiative_id()));
   UURO_RETURN_IF_ERROR(RequireActive(from));
   UURO_ASSIGN_OR_RETURN(v1::InitiativeRecord to,
                         ReadInitiative(ctx.state, transfer.to_initiative_id()));
@@ -37,10 +38,9 @@ absl::Status TransferCredits(TxContext& ctx) {
     return absl::FailedPreconditionError(
         "credits pass only to another owner's initiative");
   }
-  UURO_ASSIGN_OR_RETURN(
-      std::vector<Draw> draws,
-      PlanDraws(ctx.state, from.id(), transfer.amount(), transfer.round_id(),
-                "the transfer"));
+  UURO_ASSIGN_OR_RETURN(std::vector<Draw> draws,
+                        PlanDraws(ctx.state, from.id(), transfer.amount(),
+                                  transfer.round_id(), "the transfer"));
 
   v1::TransferRecord record;
   record.set_id(ctx.index);
@@ -55,31 +55,32 @@ absl::Status TransferCredits(TxContext& ctx) {
     part->set_round_id(round);
     part->set_credits(d.credits);
     part->set_cents(d.cents);
-    UURO_ASSIGN_OR_RETURN(uint64_t cents,
-                          CheckedSum(record.cents(), d.cents, "the transfer's cents"));
+    UURO_ASSIGN_OR_RETURN(uint64_t cents, CheckedSum(record.cents(), d.cents,
+                                                     "the transfer's cents"));
     record.set_cents(cents);
 
     d.held.set_transferred_out(d.held.transferred_out() + d.credits);
     WriteRecord(ctx.state, keys::InitiativeRound(round, from.id()), d.held);
     UURO_ASSIGN_OR_RETURN(v1::InitiativeRoundRecord received,
                           ReadInitiativeRound(ctx.state, round, to.id()));
-    UURO_ASSIGN_OR_RETURN(
-        uint64_t in, CheckedSum(received.transferred_in(), d.credits,
-                         "the receiver's transfers in the round"));
+    UURO_ASSIGN_OR_RETURN(uint64_t in,
+                          CheckedSum(received.transferred_in(), d.credits,
+                                     "the receiver's transfers in the round"));
     received.set_transferred_in(in);
     WriteRecord(ctx.state, keys::InitiativeRound(round, to.id()), received);
-    UURO_ASSIGN_OR_RETURN(uint64_t moved,
-                          CheckedSum(d.round.transferred(), d.credits,
-                              "the round's transfers"));
+    UURO_ASSIGN_OR_RETURN(
+        uint64_t moved,
+        CheckedSum(d.round.transferred(), d.credits, "the round's transfers"));
     d.round.set_transferred(moved);
     WriteRecord(ctx.state, keys::Round(round), d.round);
   }
   UURO_ASSIGN_OR_RETURN(uint64_t out,
                         CheckedSum(from.transferred_out(), transfer.amount(),
-                            "the initiative's transfers out"));
+                                   "the initiative's transfers out"));
   from.set_transferred_out(out);
-  UURO_ASSIGN_OR_RETURN(uint64_t in, CheckedSum(to.transferred_in(), transfer.amount(),
-                                         "the initiative's transfers in"));
+  UURO_ASSIGN_OR_RETURN(uint64_t in,
+                        CheckedSum(to.transferred_in(), transfer.amount(),
+                                   "the initiative's transfers in"));
   to.set_transferred_in(in);
   WriteRecord(ctx.state, keys::Initiative(from.id()), from);
   WriteRecord(ctx.state, keys::Initiative(to.id()), to);

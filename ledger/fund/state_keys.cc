@@ -59,6 +59,13 @@ std::string Report(uint64_t initiative, uint64_t index) {
   return ReportPrefix(initiative) + EncodeUint64(index);
 }
 
+std::string Invite(const Hash& code_hash) {
+  return "invite/" + std::string(AsString(code_hash));
+}
+std::string DistrictInvitesPrefix() { return "invites/"; }
+std::string DistrictInvites(std::string_view district) {
+  return DistrictInvitesPrefix() + std::string(district);
+}
 std::string ProposalPrefix() { return "proposal/"; }
 std::string Proposal(uint64_t id) {
   return ProposalPrefix() + EncodeUint64(id);

@@ -36,6 +36,9 @@ std::string ProposalPrefix();
 std::string Transfer(uint64_t id);
 std::string TransferPrefix();
 std::string ReportPrefix(uint64_t initiative);
+std::string Invite(const Hash& code_hash);
+std::string DistrictInvites(std::string_view district);
+std::string DistrictInvitesPrefix();
 
 // The last 8 bytes of a key as an integer (for ids at the end of a key).
 uint64_t TrailingId(std::string_view key);

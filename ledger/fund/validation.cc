@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/fund/invite_code.h"
 #include "ledger/tlog/keys.h"
 #include "ledger/tlog/status_macros.h"
 #include "ledger/tlog/text.h"
@@ -112,9 +113,9 @@ absl::Status ValidateGenesis(const v1::Genesis& g) {
 absl::Status ValidateDistrictAllowances(const v1::OpenRound& r) {
   const auto& list = r.district_allowances();
   if (static_cast<size_t>(list.size()) > kMaxDistrictsPerTx) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "at most ", kMaxDistrictsPerTx, " district allowances, not ",
-        list.size()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("at most ", kMaxDistrictsPerTx,
+                     " district allowances, not ", list.size()));
   }
   for (int i = 0; i < list.size(); ++i) {
     const v1::DistrictAllowance& d = list[i];
@@ -181,8 +182,7 @@ absl::Status ValidateTransfer(const v1::TransferCredits& t) {
   UURO_RETURN_IF_ERROR(Positive("from initiative", t.from_initiative_id()));
   UURO_RETURN_IF_ERROR(Positive("to initiative", t.to_initiative_id()));
   if (t.from_initiative_id() == t.to_initiative_id()) {
-    return absl::InvalidArgumentError(
-        "a transfer goes to another initiative");
+    return absl::InvalidArgumentError("a transfer goes to another initiative");
   }
   UURO_RETURN_IF_ERROR(Positive("amount", t.amount()));
   return Text("note", t.note(), 1, kMaxReasonSize);
@@ -206,6 +206,28 @@ absl::Status ValidateProposal(const v1::ProposeInitiative& p) {
     }
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateIssueInvites(const v1::IssueInvites& issue) {
+  UURO_RETURN_IF_ERROR(Text("district", issue.district(), 1, kMaxDistrictSize));
+  const auto& hashes = issue.code_hashes();
+  if (hashes.empty() || static_cast<size_t>(hashes.size()) > kMaxInvitesPerTx) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("issue 1 to ", kMaxInvitesPerTx, " invites at once, not ",
+                     hashes.size()));
+  }
+  std::set<std::string> seen;
+  for (const std::string& hash : hashes) {
+    if (hash.size() != kHashSize) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("an invite code hash must be ", kHashSize,
+                       " bytes, not ", hash.size()));
+    }
+    if (!seen.insert(hash).second) {
+      return absl::InvalidArgumentError("an invite code hash is named twice");
+    }
+  }
+  return Positive("invite expiry", issue.expires_at_ms());
 }
 
 }  // namespace
@@ -288,6 +310,14 @@ absl::Status ValidatePayload(const v1::TxBody& body) {
       return ValidateDistricts(body.define_districts().names());
     case v1::TxBody::kApproveRedemption:
       return absl::OkStatus();  // Existence is a rule (NOT_FOUND).
+    case v1::TxBody::kIssueInvites:
+      return ValidateIssueInvites(body.issue_invites());
+    case v1::TxBody::kClaimInvite:
+      if (!IsCanonicalInviteCode(body.claim_invite().code())) {
+        return absl::InvalidArgumentError(
+            "the invite code is not a well-formed code in canonical form");
+      }
+      return absl::OkStatus();
     case v1::TxBody::kProposeKeyChange:
       return ValidateKeyChange(body.propose_key_change());
     case v1::TxBody::kProposeEarlyClose:

@@ -25,6 +25,10 @@ inline constexpr size_t kMaxReportSize = 10000;
 inline constexpr uint64_t kMaxAllowance = 1'000'000'000'000;
 inline constexpr size_t kMaxDistrictsPerTx = 50;
 inline constexpr size_t kMaxDistricts = 1000;
+// Invites per IssueInvites (34 bytes each keeps a full one well under the
+// envelope limit), and how long an invite may stay claimable.
+inline constexpr size_t kMaxInvitesPerTx = 1000;
+inline constexpr uint64_t kMaxInviteLifetimeMs = 400ull * 24 * 60 * 60 * 1000;
 // The rules' format (Genesis.format_version). 2: credits keep their round,
 // districts are defined on the log, council quorum, reason codes.
 inline constexpr uint32_t kFormatVersion = 2;

@@ -127,8 +127,7 @@ absl::Status SaveSecretKey(const SecretKey& key, const std::string& path) {
   }
   // The umask may have narrowed the mode but never widens it; set it exactly.
   ::fchmod(fd, 0600);
-  std::string text =
-      absl::StrCat(kKeyFileHeader, "\n", Base64Encode(key.seed()), "\n");
+  std::string text = SecretKeyText(key);
   bool ok = ::write(fd, text.data(), text.size()) ==
                 static_cast<ssize_t>(text.size()) &&
             ::fsync(fd) == 0;
@@ -169,17 +168,39 @@ absl::StatusOr<SecretKey> LoadSecretKey(const std::string& path) {
         absl::StrCat("cannot read key file ", path, ": ", ErrnoText()));
   }
   text.resize(static_cast<size_t>(n));
-  std::vector<std::string> lines =
-      absl::StrSplit(text, '\n', absl::SkipEmpty());
-  absl::StatusOr<Bytes> seed = absl::InvalidArgumentError("");
-  if (lines.size() == 2 && lines[0] == kKeyFileHeader) {
-    seed = Base64Decode(lines[1]);
-  }
+  auto key = ParseSecretKeyText(text);
   sodium_memzero(text.data(), text.size());
-  for (std::string& line : lines) sodium_memzero(line.data(), line.size());
-  if (!seed.ok() || seed->size() != kSeedSize) {
+  if (!key.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("key file ", path, " is not a uuro secret key"));
+  }
+  return key;
+}
+
+std::string SecretKeyText(const SecretKey& key) {
+  return absl::StrCat(kKeyFileHeader, "\n", Base64Encode(key.seed()), "\n");
+}
+
+absl::StatusOr<SecretKey> ParseSecretKeyText(std::string_view text) {
+  // Lines without their spaces, tabs and CRs; blank lines dropped.
+  std::vector<std::string> lines(1);
+  for (char c : text) {
+    if (c == '\n') {
+      if (!lines.back().empty()) lines.emplace_back();
+    } else if (c != '\r' && c != ' ' && c != '\t') {
+      lines.back() += c;
+    }
+  }
+  if (lines.back().empty()) lines.pop_back();
+  // The header's spaces were dropped with the rest.
+  std::string header = kKeyFileHeader;
+  std::erase(header, ' ');
+  absl::StatusOr<Bytes> seed = absl::InvalidArgumentError("");
+  if (lines.size() == 2 && lines[0] == header) seed = Base64Decode(lines[1]);
+  for (std::string& line : lines) sodium_memzero(line.data(), line.size());
+  if (!seed.ok() || seed->size() != kSeedSize) {
+    if (seed.ok()) sodium_memzero(seed->data(), seed->size());
+    return absl::InvalidArgumentError("the text is not a uuro secret key");
   }
   auto key = SecretKey::FromSeed(*seed);
   sodium_memzero(seed->data(), seed->size());

@@ -65,6 +65,13 @@ inline std::string PublicKeyBytes(const PublicKey& key) {
 std::string FormatPublicKey(const PublicKey& key);
 absl::StatusOr<PublicKey> ParsePublicKey(std::string_view text);
 
+// The text of a key file: "uuro ed25519 secret key v1", a newline, the seed
+// in base64, a newline. The caller wipes it (sodium_memzero) when done.
+std::string SecretKeyText(const SecretKey& key);
+// The key in such a text (as a key card's QR code carries it); surrounding
+// whitespace and CRLF line ends are accepted.
+absl::StatusOr<SecretKey> ParseSecretKeyText(std::string_view text);
+
 // Writes `key` to a new file of mode 0600. Refuses to replace an existing file.
 absl::Status SaveSecretKey(const SecretKey& key, const std::string& path);
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "clients/ledger_client.h"
+#include "ledger/fund/invite_code.h"
 #include "tests/testing/uurod_process.h"
 
 namespace uuro {
@@ -38,14 +39,21 @@ TEST(DemoSeedTest, FillsAFreshLedgerWithinTheDefaultRateLimit) {
   EXPECT_EQ(fund->initiatives(), 12u);
   EXPECT_NE(fund->open_round(), 0u);
   // 1 genesis + 1 definition of the districts genesis lacked + 200
-  // enrollments + 12 proposals + 1 round + 300 awards.
-  EXPECT_EQ(fund->entries(), 515u);
+  // enrollments + 12 proposals + 1 round + 300 awards + 1 batch of invites.
+  EXPECT_EQ(fund->entries(), 516u);
   // The test ledger defines four; the seed adds the four it lacks.
   EXPECT_EQ(fund->defined_districts_size(), 8);
   std::ifstream ids(demo + "/initiatives.txt");
   int lines = 0;
   for (std::string line; std::getline(ids, line);) ++lines;
   EXPECT_EQ(lines, 12);
+  // Five invite codes to try joining with, each a well-formed code.
+  std::ifstream invites(demo + "/invites.txt");
+  int codes = 0;
+  for (std::string line; std::getline(invites, line); ++codes) {
+    EXPECT_TRUE(fund::ParseInviteCode(line).ok()) << line;
+  }
+  EXPECT_EQ(codes, 5);
 }
 
 }  // namespace

@@ -100,7 +100,13 @@ TEST_F(FundRulesCliTest, NewVerbsHaveHelpWithAnExample) {
   for (std::vector<std::string> verb : {std::vector<std::string>{"redemptions"},
                                         {"approve"},
                                         {"district", "add"},
-                                        {"districts"}}) {
+                                        {"districts"},
+                                        {"office", "replace"},
+                                        {"proposals"},
+                                        {"proposal", "approve"},
+                                        {"round", "close-early"},
+                                        {"transfer"},
+                                        {"transfers"}}) {
     verb.push_back("--help");
     CommandResult r = Uuro(verb);
     EXPECT_EQ(r.exit_code, 0) << verb[0];
@@ -199,6 +205,110 @@ TEST_F(FundRulesCliTest, SplitAndRejectedThenSplitRequestsWaitForQuorum) {
   ASSERT_EQ(totals["initiatives"].size(), 1u) << totals;
   EXPECT_EQ(totals["initiatives"][0]["redeemed"], 100) << totals;
   EXPECT_EQ(totals["initiatives"][0]["redeemed_cents"], 5000) << totals;
+}
+
+TEST_F(FundRulesCliTest, CouncilGovernsOfficeKeysAndEarlyCloses) {
+  // A second council key, proposed by the steward: pending until the
+  // council approves; the steward cannot approve it.
+  std::string council2 = NewKey("council2");
+  auto added = Json({"office", "add", "--role", "council", council2}, steward_);
+  std::string add_id = std::to_string(added["index"].get<uint64_t>());
+  auto pending = Json({"proposals", "--pending"});
+  ASSERT_EQ(pending.size(), 1u) << pending;
+  EXPECT_EQ(pending[0]["key_change"]["action"], "add");
+  ExpectRefused({"proposal", "approve", add_id}, steward_, "PERMISSION_DENIED",
+                "council");
+  ASSERT_EQ(Uuro({"proposal", "approve", add_id}, council_).exit_code, 0);
+  EXPECT_EQ(Json({"proposals", "--pending"}).size(), 0u);
+  ExpectRefused({"proposal", "approve", add_id}, council2,
+                "FAILED_PRECONDITION", "already taken effect");
+
+  // The steward key is lost: a council key proposes its replacement, which
+  // with a quorum of one takes effect at once.
+  std::string steward2 = NewKey("steward2");
+  ASSERT_EQ(Uuro({"office", "replace", "--role", "steward", steward_, steward2},
+                 council2)
+                .exit_code,
+            0);
+  std::string alice = NewKey("alice");
+  ExpectRefused({"enroll", alice, "--district", "harbour"}, steward_,
+                "PERMISSION_DENIED", "steward");
+  ASSERT_EQ(
+      Uuro({"enroll", alice, "--district", "harbour"}, steward2).exit_code, 0);
+  ExpectRefused({"office", "remove", "--role", "steward", steward2}, council_,
+                "FAILED_PRECONDITION", "last steward");
+
+  // A round closes early only with a public reason and the council's
+  // approval; its per-district allowance and rules are shown.
+  std::string owner = NewKey("owner");
+  ASSERT_EQ(Uuro({"enroll", owner, "--district", "north"}, steward2).exit_code,
+            0);
+  ASSERT_EQ(
+      Uuro({"round", "open", "--allowance", "100", "--credit-value-cents", "50",
+            "--closes-in", "1h", "--district-allowance", "harbour=120"},
+           steward2)
+          .exit_code,
+      0);
+  auto round = Json({"round", "show"});
+  EXPECT_EQ(round["district_allowances"]["harbour"], 120) << round;
+  EXPECT_EQ(round["issued"], 220) << round;
+  EXPECT_EQ(round["owner_may_award_own"], false) << round;
+  std::string round_id = std::to_string(round["id"].get<uint64_t>());
+  auto mine = Json(
+      {"propose", "--title", "Bench", "--district", "north", "--amount", "80"},
+      owner);
+  std::string bench = std::to_string(mine["index"].get<uint64_t>());
+  ExpectRefused({"award", bench, "10"}, owner, "FAILED_PRECONDITION",
+                "award their own");
+  ExpectRefused({"award", bench, "81"}, alice, "FAILED_PRECONDITION",
+                "more than it asked");
+  ASSERT_EQ(Uuro({"award", bench, "80"}, alice).exit_code, 0);
+
+  auto close = Json({"round", "close-early", round_id, "--reason",
+                     "Fraud found in the harbour district"},
+                    steward2);
+  std::string close_id = std::to_string(close["index"].get<uint64_t>());
+  EXPECT_EQ(Json({"round", "show"})["closed"], false);
+  ASSERT_EQ(Uuro({"proposal", "approve", close_id}, council_).exit_code, 0);
+  round = Json({"round", "show", round_id});
+  EXPECT_EQ(round["closed"], true) << round;
+  EXPECT_EQ(round["early_close_reason"], "Fraud found in the harbour district");
+  auto totals = Json({"audit", "totals", "--round", round_id});
+  EXPECT_EQ(totals["early_close_reason"],
+            "Fraud found in the harbour district");
+  EXPECT_EQ(totals["lapsed"], 140) << totals;
+  for (const auto& district : totals["districts"]) {
+    if (district["residents"] == 0) continue;
+    EXPECT_EQ(district["allowance"],
+              district["district"] == "harbour" ? 120 : 100)
+        << district;
+  }
+
+  // Credits of the closed round circulate to another owner's initiative,
+  // keep their euro value, and the receiver redeems them.
+  auto theirs = Json({"propose", "--title", "Timber yard", "--district",
+                      "harbour", "--amount", "50"},
+                     alice);
+  std::string yard = std::to_string(theirs["index"].get<uint64_t>());
+  ExpectRefused(
+      {"transfer", "--from", bench, "--to", yard, "81", "--note", "Planks"},
+      owner, "FAILED_PRECONDITION", "");
+  ASSERT_EQ(Uuro({"transfer", "--from", bench, "--to", yard, "30", "--note",
+                  "Planks"},
+                 owner)
+                .exit_code,
+            0);
+  auto transfers = Json({"transfers", "--initiative", yard});
+  ASSERT_EQ(transfers.size(), 1u) << transfers;
+  EXPECT_EQ(transfers[0]["cents"], 1500) << transfers;
+  auto redeemed = Json({"redeem", yard, "30", "--purpose", "Saw"}, alice);
+  auto list = Json({"redemptions", "--initiative", yard});
+  ASSERT_EQ(list.size(), 1u) << list;
+  EXPECT_EQ(list[0]["cents"], 1500) << list;
+  EXPECT_EQ(Json({"audit", "totals", "--round", round_id})["transferred"], 30);
+  auto from = Json({"initiative", bench});
+  EXPECT_EQ(from["transferred_out"], 30) << from;
+  EXPECT_EQ(from["balance"], 50) << from;
 }
 
 }  // namespace

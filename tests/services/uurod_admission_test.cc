@@ -296,13 +296,13 @@ TEST_F(UurodAdmissionTest, RefusesTotalsThatWouldWrap) {
   ASSERT_NO_FATAL_FAILURE(Start());
   ASSERT_NO_FATAL_FAILURE(OpenFund());
   ASSERT_NO_FATAL_FAILURE(Stop());
-  // Gross awards a few credits short of 2^64, and so many residents that one
-  // more would make allowance x residents overflow.
+  // Gross awards a few credits short of 2^64, and so many credits issued
+  // that one more resident's allowance would overflow.
   const uint64_t max = std::numeric_limits<uint64_t>::max();
   absl::Status patched = PatchRecord<v1::RoundRecord>(
       db(), fund::keys::Round(fund_.round_id), [&](v1::RoundRecord& round) {
         round.set_awarded(max - 4);
-        round.set_residents(max / round.rules().allowance());
+        round.set_issued(max - 1);
       });
   ASSERT_TRUE(patched.ok()) << patched;
   auto before = testing::SnapshotLedger(db());
@@ -315,7 +315,8 @@ TEST_F(UurodAdmissionTest, RefusesTotalsThatWouldWrap) {
   SecretKey carol = SecretKey::Generate();
   ExpectRefused(Sign(ledger_->steward,
                      testing::EnrollBody(carol.public_key(), "harbour"), later),
-                StatusCode::FAILED_PRECONDITION, "more than 2^64-1 in all");
+                StatusCode::FAILED_PRECONDITION,
+                "the round's issue would exceed 2^64-1");
   ASSERT_NO_FATAL_FAILURE(Stop());
 
   auto after = testing::SnapshotLedger(db());

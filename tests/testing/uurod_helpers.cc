@@ -43,7 +43,8 @@ v1::TxBody ProposeBody(const std::string& title, const std::string& district) {
   v1::TxBody body;
   body.mutable_propose_initiative()->set_title(title);
   body.mutable_propose_initiative()->set_district(district);
-  body.mutable_propose_initiative()->set_amount_asked(500);
+  // Far above what any test awards: rounds refuse more than was asked.
+  body.mutable_propose_initiative()->set_amount_asked(1'000'000'000'000);
   return body;
 }
 

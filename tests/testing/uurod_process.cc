@@ -108,8 +108,13 @@ bool ServesAdmin(const std::string& command) {
 std::vector<std::string> ServeArgv(const std::string& data,
                                    const std::vector<std::string>& extra_args,
                                    const std::string& command) {
-  std::vector<std::string> argv = {
-      UurodBinary(), command, "--data", data, "--grpc-listen", "127.0.0.1:0"};
+  std::vector<std::string> argv = {UurodBinary(), command, "--data", data};
+  // Loopback unless the test names another address.
+  if (std::find(extra_args.begin(), extra_args.end(), "--grpc-listen") ==
+      extra_args.end()) {
+    argv.push_back("--grpc-listen");
+    argv.push_back("127.0.0.1:0");
+  }
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   // The admin port's default address is fixed: tests running side by side
   // each take a free port instead.

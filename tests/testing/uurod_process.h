@@ -63,7 +63,8 @@ std::unique_ptr<TestLedger> InitTestLedger(
 class UurodProcess {
  public:
   // `extra_args` are appended to `uurod serve --data DATA --grpc-listen
-  // 127.0.0.1:0` (or `uurod COMMAND ...`, e.g. "follow").
+  // 127.0.0.1:0` (or `uurod COMMAND ...`, e.g. "follow"); a --grpc-listen
+  // among them replaces the loopback one.
   explicit UurodProcess(std::string data,
                         std::vector<std::string> extra_args = {},
                         std::string command = "serve");

@@ -1145,12 +1145,20 @@ std::vector<RefusalCase> RuleCases() {
            }),
       // The sums must not wrap: 1 + (2^64 - 1) is not 0.
       Rule("AwardThatWouldOverflow",
-           {"balance", "exceed", "cap", "share", "overflow", "allowance"},
+           {"balance", "exceed", "cap", "share", "overflow", "allowance",
+            "asked"},
            [](FundHarness& h) {
              Town t = OpenTown(h);
              Must(h, t.alice, FundHarness::Award(t.round, t.south_init, 1));
              return h.Sign(t.alice,
                            FundHarness::Award(t.round, t.south_init, kMax64));
+           }),
+      // Unless the round allows it (round_rules_test covers both ways).
+      Rule("AwardOwnInitiative", {"own initiative"},
+           [](FundHarness& h) {
+             Town t = OpenTown(h);
+             return h.Sign(t.alice,
+                           FundHarness::Award(t.round, t.north_init, 5));
            }),
       Rule("AwardToSuspendedInitiative", {"suspended"},
            [](FundHarness& h) {
@@ -1661,11 +1669,6 @@ std::vector<AcceptCase> AcceptCases() {
          uint64_t third = h.Propose(t.bob, "south");
          Must(h, t.alice, FundHarness::Award(t.round, t.south_init, 50));
          return h.Sign(t.alice, FundHarness::Award(t.round, third, 50));
-       }},
-      {"AwardOwnInitiative",
-       [](FundHarness& h) {
-         Town t = OpenTown(h);
-         return h.Sign(t.alice, FundHarness::Award(t.round, t.north_init, 5));
        }},
       {"WithdrawWholeAward",
        [](FundHarness& h) {
