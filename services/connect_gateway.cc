@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/client_address.h"
 #include "services/connect_cache.h"
 #include "services/connect_codes.h"
 
@@ -248,6 +249,10 @@ void ConnectGateway::Handle(HttpRequest& req, HttpReply reply) {
     deadline = std::min(deadline, std::chrono::milliseconds(ms));
   }
   call->context.set_deadline(std::chrono::system_clock::now() + deadline);
+  // The server sees no address on the in-process channel; per-address
+  // limits need the HTTP client's (services/client_address.h).
+  call->context.AddMetadata(kClientAddressHeader, req.peer);
+  call->context.AddMetadata(kGatewayTokenHeader, GatewayToken());
   grpc::Slice slice(bytes);
   call->request = grpc::ByteBuffer(&slice, 1);
   const std::string name =
