@@ -40,6 +40,7 @@ struct Flags {
   double bound_now = 0;  // The same on this machine's share of its cores now.
   size_t batch_size = 50;
   std::string modes = "unary,batch";
+  std::string connect;  // uurod's --http-listen address, for connect-* modes.
   std::string sizes = "10000,100000,1000000";
   size_t proofs = 2000;
 };
@@ -226,10 +227,27 @@ int Awards(const Flags& flags) {
     options.batch = mode == "batch";
     options.batch_size = flags.batch_size;
     options.seconds = flags.seconds;
+    const bool connect = mode == "connect-proto" || mode == "connect-json";
+    if (connect) {
+      if (flags.connect.empty())
+        return Fail(
+            absl::InvalidArgumentError("the connect modes need --connect"));
+      options.connect = flags.connect;
+      options.json = mode == "connect-json";
+    }
     Phase phase = RunPhase(flags, **fund, channels, options, count);
-    PrintPhase("peak", flags, options, phase);
-    if (!options.batch) {
-      peak = static_cast<double>(phase.load.accepted) / phase.load.seconds;
+    const double rate =
+        phase.load.seconds > 0
+            ? static_cast<double>(phase.load.accepted) / phase.load.seconds
+            : 0;
+    if (connect) {
+      // Same clients, same awards, same server: only the protocol differs.
+      std::printf("Connect %s over HTTP/1.1: %.2f x the gRPC unary rate\n  ",
+                  options.json ? "JSON" : "binary", peak > 0 ? rate / peak : 0);
+      PrintPhase(mode.c_str(), flags, options, phase);
+    } else {
+      PrintPhase("peak", flags, options, phase);
+      if (!options.batch) peak = rate;
     }
   }
   if (peak > 0) {
@@ -428,8 +446,13 @@ int main(int argc, char** argv) {
   CLI::App* awards =
       app.add_subcommand("awards", "Peak and half-peak award load.");
   common(awards);
-  awards->add_option("--modes", flags.modes, "unary, batch or both")
+  awards
+      ->add_option("--modes", flags.modes,
+                   "comma-separated: unary, batch, connect-proto, "
+                   "connect-json (unary first, for the ratios)")
       ->capture_default_str();
+  awards->add_option("--connect", flags.connect,
+                     "uurod's HTTP address for the connect-* modes");
   CLI::App* growth =
       app.add_subcommand("growth", "Appends and proofs as the log grows.");
   common(growth);

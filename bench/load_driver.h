@@ -19,6 +19,10 @@ struct LoadOptions {
   size_t batch_size = 50;
   double seconds = 10;  // Stop sending after this long (0: no limit).
   double rate = 0;      // Awards per second over all clients; 0: no pacing.
+  // Unary Submit over the Connect protocol to this HTTP address ("host:port")
+  // instead of gRPC, one keep-alive connection per client; JSON or binary.
+  std::string connect;
+  bool json = false;
 };
 
 // Awards per client, in the order that client sends them. No resident may

@@ -1,7 +1,5 @@
 #include "clients/witness_http.h"
 
-#include <httplib.h>
-
 #include "ledger/tlog/note.h"
 #include "ledger/tlog/witness_protocol.h"
 
@@ -9,21 +7,24 @@ namespace uuro::client {
 
 absl::StatusOr<std::unique_ptr<HttpListener>> StartWitnessHttp(
     Witness& witness, const std::string& address) {
-  auto server = std::make_unique<httplib::Server>();
+  HttpLimits limits;
   // The old size line, 63 proof lines and the largest note we accept.
-  server->set_payload_max_length(kMaxNoteSize + 64 * 64);
-  server->Post("/add-checkpoint",
-               [&witness](const httplib::Request& req, httplib::Response& res) {
-                 WitnessResponse answer = witness.AddCheckpoint(req.body);
-                 res.status = answer.status;
-                 res.set_content(answer.body, answer.content_type);
-               });
-  server->Get("/add-checkpoint",
-              [](const httplib::Request&, httplib::Response& res) {
-                res.status = 405;
-                res.set_header("Allow", "POST");
-              });
-  return HttpListener::Start(std::move(server), address);
+  limits.max_body_bytes = kMaxNoteSize + 64 * 64;
+  auto handler = [&witness](HttpRequest& req, HttpReply reply) {
+    if (req.path != "/add-checkpoint") {
+      return reply(HttpResponse::Text(404, "not found\n"));
+    }
+    if (req.method != "POST") {
+      return reply(HttpResponse::Text(405, "use POST\n").Set("Allow", "POST"));
+    }
+    WitnessResponse answer = witness.AddCheckpoint(req.body);
+    HttpResponse res;
+    res.status = answer.status;
+    res.content_type = answer.content_type;
+    res.body = std::move(answer.body);
+    reply(std::move(res));
+  };
+  return HttpListener::Start(address, std::move(handler), limits);
 }
 
 }  // namespace uuro::client

@@ -4,25 +4,13 @@
 
 #include "ledger/fund/state_keys.h"
 #include "ledger/fund/state_view.h"
+#include "services/client_address.h"
 #include "services/grpc_status.h"
 #include "services/ledger_service.h"
 #include "uuro/v1/transaction.pb.h"
 
 namespace uuro::server {
 namespace {
-
-// The host part of a gRPC peer ("ipv4:10.0.0.7:5123", "ipv6:[::1]:5123"):
-// a client opening new connections gets new ports, not a new address.
-std::string ClientAddress(const std::string& peer) {
-  if (peer.starts_with("ipv6:[")) {
-    size_t end = peer.find(']');
-    if (end != std::string::npos) return peer.substr(6, end - 6);
-  }
-  if (peer.starts_with("ipv4:")) {
-    return peer.substr(5, peer.rfind(':') - 5);
-  }
-  return peer;  // Unix sockets and the like: one client.
-}
 
 // Whether the envelope's body claims an invite. Malformed envelopes are not
 // claims here; the node refuses them on its own.
@@ -40,7 +28,7 @@ bool LedgerService::AdmitClaim(const grpc::ServerContext& context,
                                std::string_view envelope, std::string& client) {
   client.clear();
   if (!IsClaim(envelope)) return true;
-  client = ClientAddress(context.peer());
+  client = ClientAddressOf(context);
   return claims_.Allow(client);
 }
 

@@ -81,6 +81,13 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   return server;
 }
 
+std::shared_ptr<grpc::Channel> GrpcServer::InProcessChannel() {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  args.SetMaxSendMessageSize(kMaxMessageBytes);
+  return server_->InProcessChannel(args);
+}
+
 void GrpcServer::Shutdown() {
   server_->GetHealthCheckService()->Shutdown();
   // Calls in flight finish in milliseconds (the sequencer commits them); the

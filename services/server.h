@@ -50,6 +50,9 @@ class GrpcServer {
   }
   // Blocks until Shutdown() has completed.
   void Wait() { server_->Wait(); }
+  // A channel into this server without a socket (the Connect gateway's):
+  // its calls run the same methods as calls from the network.
+  std::shared_ptr<grpc::Channel> InProcessChannel();
 
  private:
   GrpcServer(const LedgerView& view, LedgerWriter& writer,

@@ -4,43 +4,17 @@
 #ifndef SERVICES_TILE_HTTP_H_
 #define SERVICES_TILE_HTTP_H_
 
-#include <functional>
-#include <memory>
-#include <string>
+#include <optional>
 
-#include "absl/status/statusor.h"
-#include "ledger/net/http_listener.h"
+#include "ledger/net/http_message.h"
 #include "services/ledger_view.h"
 
 namespace uuro::server {
 
-class TileHttpServer {
- public:
-  // Renders the Prometheus page for GET /metrics (services/metrics.h).
-  using MetricsPage = std::function<std::string()>;
-
-  // Starts serving `node` (which must outlive the server) on `address`
-  // ("host:port"; port 0 picks a free one) with its own threads. With
-  // `metrics`, also serves GET /metrics.
-  static absl::StatusOr<std::unique_ptr<TileHttpServer>> Start(
-      const LedgerView& node, const std::string& address,
-      MetricsPage metrics = nullptr);
-  ~TileHttpServer();  // Stop().
-  TileHttpServer(const TileHttpServer&) = delete;
-  TileHttpServer& operator=(const TileHttpServer&) = delete;
-
-  // The address actually bound ("host:port", with the chosen port).
-  const std::string& address() const { return listener_->address(); }
-
-  // Stops listening, finishes the requests in flight, joins the threads.
-  void Stop() { listener_->Stop(); }
-
- private:
-  explicit TileHttpServer(std::unique_ptr<HttpListener> listener)
-      : listener_(std::move(listener)) {}
-
-  std::unique_ptr<HttpListener> listener_;
-};
+// The answer to a GET or HEAD of /checkpoint, /log.vkey or /tile/..., read
+// from `node`; nullopt for any other path or method. Thread-safe.
+std::optional<HttpResponse> ServeTiles(const LedgerView& node,
+                                       const HttpRequest& req);
 
 }  // namespace uuro::server
 

@@ -2,7 +2,7 @@
 //
 //   uurod init  --data DIR --origin ORIGIN --steward-key KEY [--council-key
 //   KEY] uurod serve --data DIR [--grpc-listen ADDR] [--tls-cert F --tls-key F]
-//               [--http-listen ADDR] [--witness URL]...
+//               [--http-listen ADDR] [--admin-listen ADDR] [--witness URL]...
 //               [--config FILE] [--print-config]
 //   uurod backup | restore | rebuild   (services/uurod_ops.h)
 #include <signal.h>
@@ -23,10 +23,10 @@
 #include "services/config.h"
 #include "services/data_dir.h"
 #include "services/file_clock.h"
+#include "services/http_faces.h"
 #include "services/ledger_node.h"
 #include "services/metrics.h"
 #include "services/server.h"
-#include "services/tile_http.h"
 #include "services/uurod_ops.h"
 #include "services/witness_pusher.h"
 
@@ -44,7 +44,7 @@ struct ServeFlags {
   std::string data = DefaultDataDir();
   ServeOptions serve;
   LedgerNode::Options node;
-  std::string http_listen;             // Empty: no tiles over HTTP.
+  HttpFlags http;
   std::vector<std::string> witnesses;  // Submission prefixes.
   double witness_timeout_s = 5;
   std::string clock_file;  // Tests only: the wall clock read from a file.
@@ -113,8 +113,7 @@ struct OpsServing {
 };
 
 // The /metrics page of a serving node.
-TileHttpServer::MetricsPage MetricsPageOf(LedgerNode& node,
-                                          ServerMetrics& metrics) {
+MetricsPage MetricsPageOf(LedgerNode& node, ServerMetrics& metrics) {
   if (auto fund = fund::ReadFund(node.state()); fund.ok()) {
     metrics.SetCheckpointTime(fund->last_time_ms());
   }
@@ -190,17 +189,12 @@ int RunServe(const ServeFlags& flags) {
   auto cp = (*node)->checkpoint();
   spdlog::info("event=listening grpc={} origin={} tree_size={} data={}",
                (*server)->address(), (*node)->origin(), cp->size, flags.data);
-  std::unique_ptr<TileHttpServer> http;
-  if (!flags.http_listen.empty()) {
-    auto started = TileHttpServer::Start(**node, flags.http_listen,
-                                         MetricsPageOf(**node, metrics));
-    if (!started.ok()) {
-      (*server)->Shutdown();
-      (*node)->Shutdown();
-      return Fail(started.status());
-    }
-    http = *std::move(started);
-    spdlog::info("event=listening http={}", http->address());
+  auto http = StartHttpFaces(**node, flags.http, (*server)->InProcessChannel(),
+                             MetricsPageOf(**node, metrics));
+  if (!http.ok()) {
+    (*server)->Shutdown();
+    (*node)->Shutdown();
+    return Fail(http.status());
   }
 
   std::thread waiter([&] {
@@ -208,12 +202,14 @@ int RunServe(const ServeFlags& flags) {
     sigwait(&signals, &received);
     spdlog::info("event=stopping signal={}",
                  received == SIGINT ? "SIGINT" : "SIGTERM");
+    http->BeginStop();
     (*server)->Shutdown();
   });
   (*server)->Wait();
   waiter.join();
-  // Its handlers read the node, so it stops first.
-  if (http != nullptr) http->Stop();
+  // Its handlers read the node, so it stops first; Connect calls still in
+  // flight were ended by the gRPC server's shutdown.
+  http->Stop();
   ops = {};
   (*node)->Shutdown();
   if (*pusher != nullptr) (*pusher)->Stop();
@@ -276,9 +272,7 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& serve) {
                         "PEM certificate chain for TLS");
   serve_cmd->add_option("--tls-key", serve.serve.tls_key,
                         "PEM private key for TLS");
-  serve_cmd->add_option("--http-listen", serve.http_listen,
-                        "also serve the log read-only as C2SP tlog-tiles "
-                        "over HTTP on this address (port 0: any free port)");
+  AddHttpFlags(*serve_cmd, serve.http);
   serve_cmd->add_option("--witness", serve.witnesses,
                         "push every new checkpoint to this C2SP tlog-witness "
                         "(URL of its add-checkpoint prefix) and serve its "

@@ -16,10 +16,10 @@
 #include "services/backup.h"
 #include "services/data_dir.h"
 #include "services/follower.h"
+#include "services/http_faces.h"
 #include "services/metrics.h"
 #include "services/rebuild.h"
 #include "services/server.h"
-#include "services/tile_http.h"
 
 namespace uuro::server {
 namespace {
@@ -149,7 +149,7 @@ struct FollowFlags {
   std::string vkey;
   std::string data;
   std::string primary;
-  std::string http;
+  HttpFlags http;
   int poll_ms = 1000;
   Follower::Options options;
   ServeOptions serve;
@@ -175,8 +175,7 @@ struct FollowFlags {
     cmd->add_option("--tls-cert", serve.tls_cert,
                     "PEM certificate chain for TLS");
     cmd->add_option("--tls-key", serve.tls_key, "PEM private key for TLS");
-    cmd->add_option("--http-listen", http,
-                    "also serve the copy as tiles, and /metrics, here");
+    AddHttpFlags(*cmd, http);
     cmd->add_option("--poll-ms", poll_ms,
                     "how often to look for a new checkpoint")
         ->capture_default_str();
@@ -206,9 +205,12 @@ void WatchFollower(Follower::Options& options, ServerMetrics& metrics,
   };
 }
 
-// The follower's copy as tiles, with /metrics, on `address`.
-absl::StatusOr<std::unique_ptr<TileHttpServer>> StartFollowHttp(
-    Follower& view, ServerMetrics& metrics, const std::string& address) {
+// The follower's copy over HTTP (tiles, Connect reads), with /metrics on
+// the admin port.
+absl::StatusOr<HttpFaces> StartFollowHttp(Follower& view,
+                                          ServerMetrics& metrics,
+                                          GrpcServer& server,
+                                          const HttpFlags& flags) {
   auto page = [&view, &metrics] {
     ServerMetrics::Sample sample;
     sample.tree_size = view.checkpoint()->size;
@@ -217,10 +219,7 @@ absl::StatusOr<std::unique_ptr<TileHttpServer>> StartFollowHttp(
     }
     return metrics.Render(sample);
   };
-  auto started = TileHttpServer::Start(view, address, page);
-  if (started.ok())
-    spdlog::info("event=listening http={}", (*started)->address());
-  return started;
+  return StartHttpFaces(view, flags, server.InProcessChannel(), page);
 }
 
 // Blocks SIGINT and SIGTERM in every thread but the one that sigwait()s:
@@ -235,12 +234,13 @@ sigset_t BlockStopSignals() {
 }
 
 // Serves until SIGINT or SIGTERM, then shuts the server down.
-void ServeUntilSignal(GrpcServer& server, sigset_t signals) {
+void ServeUntilSignal(GrpcServer& server, HttpFaces& http, sigset_t signals) {
   std::thread waiter([&] {
     int received = 0;
     sigwait(&signals, &received);
     spdlog::info("event=stopping signal={}",
                  received == SIGINT ? "SIGINT" : "SIGTERM");
+    http.BeginStop();
     server.Shutdown();
   });
   server.Wait();
@@ -327,19 +327,15 @@ int OpsCommands::RunFollow() {
   spdlog::info("event=listening grpc={} origin={} tree_size={} following={}",
                (*server)->address(), view.origin(), view.checkpoint()->size,
                f.options.url);
-  std::unique_ptr<TileHttpServer> http;
-  if (!f.http.empty()) {
-    auto started = StartFollowHttp(view, metrics, f.http);
-    if (!started.ok()) {
-      (*server)->Shutdown();
-      return Fail(started.status());
-    }
-    http = *std::move(started);
+  auto http = StartFollowHttp(view, metrics, **server, f.http);
+  if (!http.ok()) {
+    (*server)->Shutdown();
+    return Fail(http.status());
   }
   view.Start();
-  ServeUntilSignal(**server, signals);
+  ServeUntilSignal(**server, *http, signals);
   grpc_server = nullptr;
-  if (http != nullptr) http->Stop();
+  http->Stop();
   view.Stop();
   spdlog::info("event=stopped tree_size={}", view.checkpoint()->size);
   return 0;

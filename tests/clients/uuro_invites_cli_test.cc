@@ -2,6 +2,7 @@
 // claim, the refusals, re-invites after revocation, the per-address limit
 // on failed claims, and a log that holds no code before it is claimed.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "clients/ledger_client.h"
 #include "ledger/fund/invite_code.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/raw_http.h"
 #include "tests/testing/uurod_process.h"
 #include "uuro/v1/transparency.grpc.pb.h"
 
@@ -270,6 +272,56 @@ TEST_F(ClaimFloodTest, WrongCodesFromOneAddressAreLimitedNotOthers) {
   nlohmann::json status = Status();
   ASSERT_EQ(status.size(), 1u);
   EXPECT_EQ(status[0]["claimed"], 2);
+}
+
+// Claims through the Connect gateway are limited per HTTP client address,
+// not as one client: the gateway's in-process calls name the real one.
+class ClaimFloodOverConnectTest : public ClaimFloodTest {
+ protected:
+  void SetUp() override {
+    ledger_ = testing::InitTestLedger();
+    ASSERT_NE(ledger_, nullptr);
+    StartUurod({"--http-listen", "0.0.0.0:0", "--claim-burst", "5",
+                "--claim-rate", "0.01"});
+    steward_ = ledger_->dir.Sub("steward.key");
+    ASSERT_TRUE(SaveSecretKey(ledger_->steward, steward_).ok());
+  }
+
+  // The HTTP status of a Connect Submit of a claim of `code`, sent from
+  // the loopback address `source`.
+  int SubmitFrom(const std::string& source, const std::string& code) {
+    client::LedgerClient signer(uurod_->Channel());
+    auto envelope = signer.Sign(SecretKey::Generate(), Claim(code));
+    EXPECT_TRUE(envelope.ok()) << envelope.status();
+    v1::SubmitRequest request;
+    request.set_envelope(std::string(AsString(*envelope)));
+    const std::string body = request.SerializeAsString();
+    const std::string port =
+        uurod_->http_address().substr(uurod_->http_address().rfind(':') + 1);
+    int fd = testing::ConnectFrom("127.0.0.1:" + port, source);
+    EXPECT_GE(fd, 0);
+    if (fd < 0) return -1;
+    testing::SendAll(fd,
+                     "POST /uuro.v1.Ledger/Submit HTTP/1.1\r\n"
+                     "Host: uuro\r\nContent-Type: application/proto\r\n"
+                     "Connection: close\r\nContent-Length: " +
+                         std::to_string(body.size()) + "\r\n\r\n" + body);
+    testing::RawHttpAnswer answer =
+        testing::ReadAnswer(fd, std::chrono::seconds(10));
+    close(fd);
+    return answer.status;
+  }
+};
+
+TEST_F(ClaimFloodOverConnectTest, WrongCodesFromOneAddressAreLimitedNotOthers) {
+  std::vector<std::string> codes = Issue("south", 1);
+  ASSERT_EQ(codes.size(), 1u);
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_EQ(SubmitFrom("127.0.0.2", fund::NewInviteCode()), i < 5 ? 404 : 429)
+        << i;
+  }
+  EXPECT_EQ(SubmitFrom("127.0.0.1", codes[0]), 200);
+  EXPECT_EQ(Status()[0]["claimed"], 1);
 }
 
 }  // namespace

@@ -34,15 +34,18 @@ TEST(ConfigTest, TheExampleParsesAndAFlagOverridesIt) {
       << printed.output;
   EXPECT_NE(printed.output.find("rate-limit = 50\n"), std::string::npos)
       << printed.output;
-  // Every option is set by the example, apart from the optional TLS files
-  // and witnesses, which it shows commented out.
+  // Every option is set by the example, apart from the optional TLS files,
+  // witnesses and CORS origins, which it shows commented out.
   size_t unset = 0;
   for (size_t at = printed.output.find("is not set"); at != std::string::npos;
        at = printed.output.find("is not set", at + 1)) {
     ++unset;
   }
-  EXPECT_EQ(unset, 3u) << printed.output;
+  EXPECT_EQ(unset, 4u) << printed.output;
   EXPECT_NE(printed.output.find("# witness is not set"), std::string::npos);
+  EXPECT_NE(printed.output.find("# cors-origin is not set"), std::string::npos);
+  EXPECT_NE(printed.output.find("admin-listen = '127.0.0.1:9464'"),
+            std::string::npos);
 
   auto overridden = RunCommand({testing::UurodBinary(), "serve", "--config",
                                 kExample, "--rate-limit", "7", "--data",

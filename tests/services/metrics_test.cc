@@ -70,7 +70,14 @@ TEST(MetricsTest, ScrapeAfterAwardsCountsExactlyWhatWasSent) {
   auto cp = client.Checkpoint();
   ASSERT_TRUE(cp.ok());
 
-  httplib::Client http("http://" + uurod.http_address());
+  // The public port does not show the operator's figures; the admin port
+  // (loopback) does.
+  httplib::Client public_port("http://" + uurod.http_address());
+  httplib::Result hidden = public_port.Get("/metrics");
+  ASSERT_TRUE(hidden);
+  EXPECT_EQ(hidden->status, 404);
+  ASSERT_FALSE(uurod.admin_address().empty());
+  httplib::Client http("http://" + uurod.admin_address());
   httplib::Result res = http.Get("/metrics");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200);
@@ -108,8 +115,8 @@ TEST(MetricsTest, ScrapeAfterAwardsCountsExactlyWhatWasSent) {
   EXPECT_EQ(m.count("uuro_rocksdb_pending_compaction_bytes"), 1u);
 }
 
-std::map<std::string, double> Scrape(const std::string& http_address) {
-  httplib::Client http("http://" + http_address);
+std::map<std::string, double> Scrape(const std::string& admin_address) {
+  httplib::Client http("http://" + admin_address);
   httplib::Result res = http.Get("/metrics");
   return res && res->status == 200 ? ParseMetrics(res->body)
                                    : std::map<std::string, double>{};
@@ -145,7 +152,7 @@ TEST(MetricsTest, WitnessCosignaturesAndTheirLag) {
                   .ok());
   std::map<std::string, double> m;
   for (int i = 0; i < 1000; ++i) {
-    m = Scrape(uurod.http_address());
+    m = Scrape(uurod.admin_address());
     if (m[size_series] == 2) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -159,7 +166,7 @@ TEST(MetricsTest, WitnessCosignaturesAndTheirLag) {
                   .Submit(ledger->steward,
                           testing::EnrollBody(other.public_key(), "harbour"))
                   .ok());
-  m = Scrape(uurod.http_address());
+  m = Scrape(uurod.admin_address());
   EXPECT_EQ(m["uuro_tree_size"], 3);
   EXPECT_EQ(m[size_series], 2);
   EXPECT_EQ(m[lag_series], 1);

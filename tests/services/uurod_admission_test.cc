@@ -264,7 +264,7 @@ TEST_F(UurodAdmissionTest, NeverLogsAForwardJumpOfTheClock) {
                   ->Submit(ledger_->steward,
                            testing::EnrollBody(alice_.public_key(), "harbour"))
                   .ok());
-  const std::string http = uurod_->http_address();
+  const std::string http = uurod_->admin_address();
   EXPECT_EQ(Scrape(http)["uuro_clock_jump_refusals_total"], 0);
 
   // An hour ahead of where the monotonic clock says the wall clock is.

@@ -18,6 +18,7 @@ namespace {
 constexpr char kListening[] = "event=listening grpc=";
 // Logged after kListening when serving tiles over HTTP too.
 constexpr char kListeningHttp[] = "event=listening http=";
+constexpr char kListeningAdmin[] = "event=listening admin=";
 
 }  // namespace
 
@@ -100,6 +101,10 @@ std::unique_ptr<TestLedger> InitTestLedger(
 
 namespace {
 
+bool ServesAdmin(const std::string& command) {
+  return command == "serve" || command == "follow";
+}
+
 std::vector<std::string> ServeArgv(const std::string& data,
                                    const std::vector<std::string>& extra_args,
                                    const std::string& command) {
@@ -111,6 +116,12 @@ std::vector<std::string> ServeArgv(const std::string& data,
     argv.push_back("127.0.0.1:0");
   }
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  // The admin port's default address is fixed: tests running side by side
+  // each take a free port instead.
+  if (ServesAdmin(command) && std::find(extra_args.begin(), extra_args.end(),
+                                        "--admin-listen") == extra_args.end()) {
+    argv.insert(argv.end(), {"--admin-listen", "127.0.0.1:0"});
+  }
   return argv;
 }
 
@@ -119,7 +130,9 @@ std::vector<std::string> ServeArgv(const std::string& data,
 UurodProcess::UurodProcess(std::string data,
                            std::vector<std::string> extra_args,
                            std::string command)
-    : extra_args_(extra_args), process_(ServeArgv(data, extra_args, command)) {}
+    : extra_args_(extra_args),
+      command_(command),
+      process_(ServeArgv(data, extra_args, command)) {}
 
 UurodProcess::~UurodProcess() = default;  // The child process kills it.
 
@@ -128,6 +141,8 @@ absl::Status UurodProcess::Start() {
                               "--http-listen") != extra_args_.end();
   std::vector<std::string> ready = {kListening};
   if (http) ready.push_back(kListeningHttp);
+  const bool admin = ServesAdmin(command_) && !HasValue("--admin-listen", "");
+  if (admin) ready.push_back(kListeningAdmin);
   absl::Status started = process_.Start(ready);
   if (!started.ok()) {
     return absl::UnavailableError(
@@ -135,11 +150,20 @@ absl::Status UurodProcess::Start() {
   }
   address_ = process_.ValueAfter(kListening);
   http_address_ = http ? process_.ValueAfter(kListeningHttp) : "";
+  admin_address_ = admin ? process_.ValueAfter(kListeningAdmin) : "";
   return absl::OkStatus();
 }
 
 absl::StatusOr<int> UurodProcess::Stop(int signal) {
   return process_.Stop(signal);
+}
+
+bool UurodProcess::HasValue(const std::string& flag,
+                            const std::string& value) const {
+  for (size_t i = 0; i + 1 < extra_args_.size(); ++i) {
+    if (extra_args_[i] == flag && extra_args_[i + 1] == value) return true;
+  }
+  return false;
 }
 
 void UurodProcess::Kill() { (void)Stop(SIGKILL); }

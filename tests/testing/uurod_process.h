@@ -82,15 +82,22 @@ class UurodProcess {
   const std::string& address() const { return address_; }
   // The tiles-over-HTTP address; empty unless started with --http-listen.
   const std::string& http_address() const { return http_address_; }
+  // The admin (/metrics) address; a free loopback port unless the test
+  // passed --admin-listen itself (empty if it passed "").
+  const std::string& admin_address() const { return admin_address_; }
   std::shared_ptr<grpc::Channel> Channel() const;
   // Everything it logged so far.
   std::string Log() const;
 
  private:
+  bool HasValue(const std::string& flag, const std::string& value) const;
+
   const std::vector<std::string> extra_args_;
+  const std::string command_;
   ChildProcess process_;
   std::string address_;
   std::string http_address_;
+  std::string admin_address_;
 };
 
 }  // namespace uuro::testing
