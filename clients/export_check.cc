@@ -77,9 +77,9 @@ absl::StatusOr<ExportCheck> CheckExport(LedgerClient& client,
                         LogReplica::Create(scratch_dir, 4096));
   absl::Status replayed = replica->CatchUp(client, at_export, progress);
   if (!replayed.ok()) {
-    return absl::DataLossError(absl::StrCat(
-        "the log does not have the export's root at ", h.tree_size,
-        " entries: ", replayed.message()));
+    return absl::DataLossError(
+        absl::StrCat("the log does not have the export's root at ", h.tree_size,
+                     " entries: ", replayed.message()));
   }
   fund::StoreStateReader state(replica->store());
   UURO_ASSIGN_OR_RETURN(v1::RoundExport rebuilt,
@@ -88,8 +88,7 @@ absl::StatusOr<ExportCheck> CheckExport(LedgerClient& client,
   cp->set_origin(h.origin);
   cp->set_tree_size(h.tree_size);
   cp->set_root(std::string(AsString(*root)));
-  UURO_ASSIGN_OR_RETURN(auto files,
-                        open_data::ReadExportFiles(path, h.format));
+  UURO_ASSIGN_OR_RETURN(auto files, open_data::ReadExportFiles(path, h.format));
   UURO_RETURN_IF_ERROR(FirstDifference(
       files, open_data::RenderExport(rebuilt, h.format, h.period)));
   // The replica extends the tree it rebuilt, so reaching the signed root

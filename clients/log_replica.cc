@@ -89,7 +89,6 @@ absl::StatusOr<SignedCheckpoint> FetchCheckpoint(LedgerClient& client,
   return SignedCheckpoint{response->checkpoint(), *std::move(cp)};
 }
 
-
 absl::StatusOr<std::unique_ptr<LogReplica>> LogReplica::Create(
     const std::string& parent, uint64_t commit_entries) {
   std::error_code ec;

@@ -47,9 +47,9 @@ grpc::Status AuditService::ExportRound(grpc::ServerContext*,
     *response = *std::move(exported);
     return grpc::Status::OK;
   }
-  return ToGrpcStatus(absl::UnavailableError(absl::StrCat(
-      "the log grew during each of ", kAttempts,
-      " attempts to export a consistent round; try again")));
+  return ToGrpcStatus(absl::UnavailableError(
+      absl::StrCat("the log grew during each of ", kAttempts,
+                   " attempts to export a consistent round; try again")));
 }
 
 }  // namespace uuro::server

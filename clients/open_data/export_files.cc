@@ -26,8 +26,7 @@ absl::StatusOr<std::string> ReadWhole(const std::string& path) {
 }
 
 // key -> value of "key<sep>value" lines, up to a line `stop`.
-std::map<std::string, std::string> KeyValues(const std::string& text,
-                                             char sep,
+std::map<std::string, std::string> KeyValues(const std::string& text, char sep,
                                              const std::string& stop) {
   std::map<std::string, std::string> values;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
@@ -98,7 +97,8 @@ absl::StatusOr<uint64_t> ParseDate(const std::string& text) {
   }
   if (end == nullptr || *end != '\0') {
     return absl::InvalidArgumentError(absl::StrCat(
-        "\"", text, "\" is not a date like 2027-01-31 or 2027-01-31T12:00:00Z"));
+        "\"", text,
+        "\" is not a date like 2027-01-31 or 2027-01-31T12:00:00Z"));
   }
   const time_t seconds = timegm(&tm);
   if (seconds < 0) {
@@ -133,7 +133,7 @@ absl::Status WriteExport(const v1::RoundExport& e, Format format,
   }
   for (const auto& [name, text] : files) {
     const std::string target = name.empty() ? path : path + "/" + name;
-    if (absl::Status written = WriteFileAtomically(target, text, 0644);
+    if (absl::Status written = client::WriteFileAtomically(target, text, 0644);
         !written.ok()) {
       return written;
     }
@@ -154,13 +154,13 @@ absl::StatusOr<ExportHeader> ReadExportHeader(const std::string& path) {
   auto text = ReadWhole(path);
   if (!text.ok()) return text.status();
   if (text->starts_with("META\n")) {
-    return HeaderFrom(Format::kPabulib,
-                      KeyValues(*text, ';', "PROJECTS"), "uuro_");
+    return HeaderFrom(Format::kPabulib, KeyValues(*text, ';', "PROJECTS"),
+                      "uuro_");
   }
   auto doc = nlohmann::json::parse(*text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, " is neither a CSV folder, a pabulib file nor JSON"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, " is neither a CSV folder, a pabulib file nor JSON"));
   }
   std::map<std::string, std::string> v;
   auto text_of = [](const nlohmann::json& j) {

@@ -74,9 +74,9 @@ Files RenderPabulib(const v1::RoundExport& e, const Period& period) {
   // No selection rule: every initiative keeps what residents awarded it.
   Row(out, {"rule", "none"});
   Row(out, {"date_begin", PabulibDate(rules.opens_at_ms())});
-  Row(out, {"date_end", PabulibDate(round.closed_at_ms()
-                                        ? round.closed_at_ms()
-                                        : rules.closes_at_ms())});
+  Row(out,
+      {"date_end", PabulibDate(round.closed_at_ms() ? round.closed_at_ms()
+                                                    : rules.closes_at_ms())});
   Row(out, {"max_sum_points", N(max_points)});
   Row(out, {"currency", e.currency()});
   Row(out, {"credit_value_cents", N(rules.credit_value_cents())});

@@ -25,9 +25,9 @@ v1::RoundExport WithinPeriod(const v1::RoundExport& e, const Period& period);
 // "2027-03-01T00:00:00Z", or "" for 0 (an open end).
 std::string PeriodEnd(uint64_t ms);
 // Credits and cents that redemption or transfer draws take from `round`.
-void DrawnFrom(const google::protobuf::RepeatedPtrField<v1::RedemptionDraw>&
-                   draws,
-               uint64_t round, uint64_t* credits, uint64_t* cents);
+void DrawnFrom(
+    const google::protobuf::RepeatedPtrField<v1::RedemptionDraw>& draws,
+    uint64_t round, uint64_t* credits, uint64_t* cents);
 std::string RootHex(const v1::RoundExport& e);
 const char* RedemptionStatusName(const v1::RedemptionRecord& r);
 

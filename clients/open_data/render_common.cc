@@ -1,5 +1,4 @@
 #include "clients/open_data/render.h"
-
 #include "ledger/tlog/bytes.h"
 #include "ledger/tlog/iso_time.h"
 

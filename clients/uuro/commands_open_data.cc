@@ -58,17 +58,18 @@ absl::Status Export(Context& ctx, const ExportArgs& a) {
                      a.out, "\n"));
   return failing == 0 ? absl::OkStatus()
                       : absl::DataLossError(absl::StrCat(
-                            failing, " conservation identities do not hold; "
-                                     "see identities in the export"));
+                            failing,
+                            " conservation identities do not hold; "
+                            "see identities in the export"));
 }
 
 absl::Status CheckExport(Context& ctx, const std::string& path) {
   UURO_ASSIGN_OR_RETURN(NoteVerifier log_key, ctx.LogKey());
   UURO_ASSIGN_OR_RETURN(
       client::ExportCheck check,
-      client::CheckExport(ctx.Client(), log_key, path, "",
-                          ctx.json ? client::LogReplica::Progress()
-                                   : Progress()));
+      client::CheckExport(
+          ctx.Client(), log_key, path, "",
+          ctx.json ? client::LogReplica::Progress() : Progress()));
   nlohmann::json json = {{"path", path},
                          {"matches", true},
                          {"format", open_data::FormatName(check.header.format)},
@@ -95,8 +96,7 @@ void AddExportVerbs(CLI::App& audit, Context& ctx) {
   exp->add_option("--format", a->format, "csv (a folder), pabulib or json")
       ->check(CLI::IsMember({"csv", "pabulib", "json"}))
       ->capture_default_str();
-  exp->add_option("--out", a->out, "folder (csv) or file to write")
-      ->required();
+  exp->add_option("--out", a->out, "folder (csv) or file to write")->required();
   exp->add_option("--from", a->from,
                   "euro flows from this date (2027-01-01, UTC) on");
   exp->add_option("--to", a->to, "euro flows before this date");

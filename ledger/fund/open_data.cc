@@ -36,9 +36,9 @@ uint64_t Cents(uint64_t credits, uint64_t value) {
   return __builtin_mul_overflow(credits, value, &cents) ? UINT64_MAX : cents;
 }
 
-uint64_t DrawOn(const google::protobuf::RepeatedPtrField<v1::RedemptionDraw>&
-                    draws,
-                uint64_t round, uint64_t* cents) {
+uint64_t DrawOn(
+    const google::protobuf::RepeatedPtrField<v1::RedemptionDraw>& draws,
+    uint64_t round, uint64_t* cents) {
   uint64_t credits = 0;
   for (const v1::RedemptionDraw& d : draws) {
     if (d.round_id() != round) continue;
@@ -124,9 +124,8 @@ absl::Status AddAwards(const StateReader& state, const std::string& origin,
 // Redemptions and transfers drawing on the round, and their euro figures.
 absl::Status AddFlows(const StateReader& state, uint64_t round_id,
                       v1::RoundExport& out) {
-  UURO_ASSIGN_OR_RETURN(
-      auto redemptions,
-      ScanRecords<v1::RedemptionRecord>(state, keys::RedemptionPrefix()));
+  UURO_ASSIGN_OR_RETURN(auto redemptions, ScanRecords<v1::RedemptionRecord>(
+                                              state, keys::RedemptionPrefix()));
   uint64_t by_rule = 0, by_rule_cents = 0, by_office = 0, by_office_cents = 0,
            pending = 0, pending_cents = 0, rejected = 0, rejected_cents = 0;
   for (v1::RedemptionRecord& r : redemptions) {
@@ -164,9 +163,8 @@ absl::Status AddFlows(const StateReader& state, uint64_t round_id,
   AddIdentity(out, "redemptions requested", round, kept.requested(), records,
               by_rule + by_office + pending + rejected);
 
-  UURO_ASSIGN_OR_RETURN(
-      auto transfers,
-      ScanRecords<v1::TransferRecord>(state, keys::TransferPrefix()));
+  UURO_ASSIGN_OR_RETURN(auto transfers, ScanRecords<v1::TransferRecord>(
+                                            state, keys::TransferPrefix()));
   uint64_t transferred = 0;
   for (v1::TransferRecord& t : transfers) {
     uint64_t cents = 0;
@@ -200,9 +198,8 @@ absl::StatusOr<v1::RoundExport> BuildRoundExport(const StateReader& state,
   UURO_ASSIGN_OR_RETURN(*out.mutable_round(), ReadRound(state, round_id));
   *out.mutable_totals() = totals;
 
-  UURO_ASSIGN_OR_RETURN(
-      auto initiatives,
-      ScanRecords<v1::InitiativeRecord>(state, keys::InitiativePrefix()));
+  UURO_ASSIGN_OR_RETURN(auto initiatives, ScanRecords<v1::InitiativeRecord>(
+                                              state, keys::InitiativePrefix()));
   for (auto& i : initiatives) *out.add_initiatives() = std::move(i);
 
   // The district records before merging: the residents each was given.
@@ -222,22 +219,22 @@ absl::StatusOr<v1::RoundExport> BuildRoundExport(const StateReader& state,
     district_received += d.received();
   }
   uint64_t award_sum = 0;
-  UURO_RETURN_IF_ERROR(AddAwards(
-      state, fund.origin(), round_id,
-      PublishedDistricts(residents, fund.min_district_size()), out,
-      &award_sum));
+  UURO_RETURN_IF_ERROR(
+      AddAwards(state, fund.origin(), round_id,
+                PublishedDistricts(residents, fund.min_district_size()), out,
+                &award_sum));
 
   uint64_t initiative_net = 0;
   for (const v1::InitiativeTotals& i : totals.initiatives()) {
     initiative_net += i.totals().awarded() - i.totals().withdrawn();
-    UURO_ASSIGN_OR_RETURN(
-        auto reports, ScanRecords<v1::ReportRecord>(
-                          state, keys::ReportPrefix(i.initiative_id())));
+    UURO_ASSIGN_OR_RETURN(auto reports,
+                          ScanRecords<v1::ReportRecord>(
+                              state, keys::ReportPrefix(i.initiative_id())));
     for (auto& r : reports) *out.add_reports() = std::move(r);
   }
-  UURO_ASSIGN_OR_RETURN(auto spent,
-                        ScanRecords<v1::SpentRecord>(
-                            state, keys::SpentRoundPrefix(round_id)));
+  UURO_ASSIGN_OR_RETURN(
+      auto spent,
+      ScanRecords<v1::SpentRecord>(state, keys::SpentRoundPrefix(round_id)));
   uint64_t spent_sum = 0;
   for (const v1::SpentRecord& s : spent) spent_sum += s.amount();
 
@@ -257,11 +254,9 @@ absl::StatusOr<v1::RoundExport> BuildRoundExport(const StateReader& state,
   AddIdentity(out, "net awards", "the round record", net,
               "residents' award records", award_sum);
   AddIdentity(out, "net awards by residents", "residents' spent records",
-              spent_sum, "district records: awarded - withdrawn",
-              district_net);
+              spent_sum, "district records: awarded - withdrawn", district_net);
   AddIdentity(out, "net awards received", "initiative round records",
-              initiative_net, "district records: received",
-              district_received);
+              initiative_net, "district records: received", district_received);
   if (round.closed()) {
     AddIdentity(out, "lapsed", "the round record", round.lapsed(),
                 "district records' issue - residents' spent records",

@@ -7,40 +7,16 @@
 #include <thread>
 
 #include "nlohmann/json.hpp"
-#include "tests/testing/uurod_process.h"
+#include "tests/testing/uuro_cli_fixture.h"
 
 namespace uuro {
 namespace {
 
 using testing::CommandResult;
 
-class FundRulesCliTest : public ::testing::Test {
+class FundRulesCliTest : public testing::UuroCliFixture {
  protected:
-  void SetUp() override {
-    ledger_ = testing::InitTestLedger(init_args_);
-    ASSERT_NE(ledger_, nullptr);
-    uurod_ = std::make_unique<testing::UurodProcess>(ledger_->data);
-    ASSERT_TRUE(uurod_->Start().ok());
-    steward_ = ledger_->dir.Sub("steward.key");
-    ASSERT_TRUE(SaveSecretKey(ledger_->steward, steward_).ok());
-    council_ = ledger_->dir.Sub("council.key");
-    ASSERT_TRUE(SaveSecretKey(ledger_->council, council_).ok());
-  }
-
-  CommandResult Uuro(const std::vector<std::string>& args,
-                     const std::string& key = "") {
-    return testing::RunUuro(*ledger_, uurod_->address(), args, key);
-  }
-
-  nlohmann::json Json(std::vector<std::string> args,
-                      const std::string& key = "") {
-    args.insert(args.begin(), "--json");
-    CommandResult r = Uuro(args, key);
-    EXPECT_EQ(r.exit_code, 0) << r.output;
-    auto json = nlohmann::json::parse(r.output, nullptr, false);
-    EXPECT_FALSE(json.is_discarded()) << r.output;
-    return json;
-  }
+  void SetUp() override { StartLedger(init_args_); }
 
   // Expects a one-line refusal with this code and these words.
   void ExpectRefused(const std::vector<std::string>& args,
@@ -52,12 +28,6 @@ class FundRulesCliTest : public ::testing::Test {
     EXPECT_NE(r.output.find(words), std::string::npos) << r.output;
   }
 
-  std::string NewKey(const std::string& name) {
-    std::string path = ledger_->dir.Sub(name + ".key");
-    EXPECT_EQ(Uuro({"key", "new", "--out", path}).exit_code, 0);
-    return path;
-  }
-
   std::string Redeem(const std::string& initiative, const std::string& amount,
                      const std::string& owner) {
     auto r = Json({"redeem", initiative, amount, "--purpose", "Timber"}, owner);
@@ -65,9 +35,6 @@ class FundRulesCliTest : public ::testing::Test {
   }
 
   std::vector<std::string> init_args_ = {"--council-quorum", "1"};
-  std::unique_ptr<testing::TestLedger> ledger_;
-  std::unique_ptr<testing::UurodProcess> uurod_;
-  std::string steward_, council_;
 };
 
 class MinDistrictSizeCliTest : public FundRulesCliTest {

@@ -164,4 +164,20 @@ Hash FundHarness::Digest() {
   return digest.ok() ? *digest : Hash{};
 }
 
+uint64_t Must(FundHarness& h, const SecretKey& signer, v1::TxBody body) {
+  auto result = h.Submit(signer, body);
+  EXPECT_TRUE(result.ok()) << result.status() << " for "
+                           << body.ShortDebugString();
+  return result.ok() ? result->index : 0;
+}
+
+void ExpectRefused(FundHarness& h, const SecretKey& signer, v1::TxBody body,
+                   absl::StatusCode code) {
+  Hash before = h.Digest();
+  absl::Status status = h.Submit(signer, body).status();
+  EXPECT_EQ(status.code(), code)
+      << status << " for " << body.ShortDebugString();
+  EXPECT_EQ(h.Digest(), before) << body.ShortDebugString();
+}
+
 }  // namespace uuro::testing

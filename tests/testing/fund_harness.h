@@ -3,6 +3,8 @@
 #ifndef TESTS_TESTING_FUND_HARNESS_H_
 #define TESTS_TESTING_FUND_HARNESS_H_
 
+#include <gtest/gtest.h>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -94,6 +96,20 @@ class FundHarness {
   SecretKey council3_;
   std::map<PublicKey, uint64_t> next_nonce_;
 };
+
+// What the rules tests share. The value of an expected success:
+template <typename T>
+T Read(absl::StatusOr<T> value) {
+  EXPECT_TRUE(value.ok()) << value.status();
+  return value.ok() ? *std::move(value) : T{};
+}
+
+// Submits `body`, expecting it accepted; its entry's index, or 0.
+uint64_t Must(FundHarness& h, const SecretKey& signer, v1::TxBody body);
+
+// Expects `body` refused with `code` and the state unchanged.
+void ExpectRefused(FundHarness& h, const SecretKey& signer, v1::TxBody body,
+                   absl::StatusCode code);
 
 }  // namespace uuro::testing
 

@@ -16,31 +16,11 @@ namespace uuro {
 namespace {
 
 using absl::StatusCode;
+using testing::ExpectRefused;
 using testing::FundHarness;
 using testing::FundOptions;
-
-template <typename T>
-T Read(absl::StatusOr<T> value) {
-  EXPECT_TRUE(value.ok()) << value.status();
-  return value.ok() ? *std::move(value) : T{};
-}
-
-uint64_t Must(FundHarness& h, const SecretKey& signer, v1::TxBody body) {
-  auto result = h.Submit(signer, body);
-  EXPECT_TRUE(result.ok()) << result.status() << " for "
-                           << body.ShortDebugString();
-  return result.ok() ? result->index : 0;
-}
-
-// Expects `body` refused with `code` and the state unchanged.
-void ExpectRefused(FundHarness& h, const SecretKey& signer, v1::TxBody body,
-                   StatusCode code) {
-  Hash before = h.Digest();
-  absl::Status status = h.Submit(signer, body).status();
-  EXPECT_EQ(status.code(), code)
-      << status << " for " << body.ShortDebugString();
-  EXPECT_EQ(h.Digest(), before) << body.ShortDebugString();
-}
+using testing::Must;
+using testing::Read;
 
 std::string Bytes(const PublicKey& key) { return PublicKeyBytes(key); }
 

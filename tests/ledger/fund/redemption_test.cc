@@ -16,19 +16,8 @@ namespace {
 using absl::StatusCode;
 using testing::FundHarness;
 using testing::FundOptions;
-
-template <typename T>
-T Read(absl::StatusOr<T> value) {
-  EXPECT_TRUE(value.ok()) << value.status();
-  return value.ok() ? *std::move(value) : T{};
-}
-
-uint64_t Must(FundHarness& h, const SecretKey& signer, v1::TxBody body) {
-  auto result = h.Submit(signer, body);
-  EXPECT_TRUE(result.ok()) << result.status() << " for "
-                           << body.ShortDebugString();
-  return result.ok() ? result->index : 0;
-}
+using testing::Must;
+using testing::Read;
 
 v1::TxBody Redeem(uint64_t initiative, uint64_t amount, uint64_t round = 0) {
   v1::TxBody body = FundHarness::RequestRedemption(initiative, amount);

@@ -34,6 +34,8 @@ using absl::StatusCode;
 using testing::FundHarness;
 using testing::kOrigin;
 using testing::kStartMs;
+using testing::Must;
+using testing::Read;
 
 constexpr uint64_t kHourMs = 3'600'000;
 constexpr uint64_t kMax64 = std::numeric_limits<uint64_t>::max();
@@ -153,19 +155,6 @@ v1::TxBody OpenRoundBody(uint64_t allowance, uint64_t opens_at_ms,
 // Driving the harness.
 
 // Submits a transaction that the setup needs and returns its index.
-uint64_t Must(FundHarness& h, const SecretKey& signer, v1::TxBody body) {
-  absl::StatusOr<fund::ApplyResult> result = h.Submit(signer, body);
-  EXPECT_TRUE(result.ok()) << result.status() << " for "
-                           << body.ShortDebugString();
-  return result.ok() ? result->index : 0;
-}
-
-template <typename T>
-T Read(absl::StatusOr<T> value) {
-  EXPECT_TRUE(value.ok()) << value.status();
-  return value.ok() ? *std::move(value) : T{};
-}
-
 // Moves time to the round's closing time and closes it.
 void CloseNow(FundHarness& h, uint64_t round) {
   h.now_ms = Read(fund::ReadRound(h.state(), round)).rules().closes_at_ms();
