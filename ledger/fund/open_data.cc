@@ -154,7 +154,7 @@ absl::Status AddFlows(const StateReader& state, uint64_t round_id,
   const std::string round = "the round record";
   AddIdentity(out, "redemptions settled", round, kept.settled(), records,
               by_rule + by_office);
-  AddIdentity(out, "redemptions settled, euro cents", round,
+  AddIdentity(out, "redemptions settled in euro cents", round,
               kept.settled_cents(), records, by_rule_cents + by_office_cents);
   AddIdentity(out, "redemptions pending", round, kept.pending(), records,
               pending);
