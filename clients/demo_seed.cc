@@ -211,15 +211,15 @@ absl::Status Seed(const std::string& server, const std::string& demo,
   for (int i = 0; i < awards; ++i) {
     const size_t awarder = static_cast<size_t>(i) % keys.size();
     const uint64_t amount = 1 + rng() % 10;
-    size_t pick = rng() % initiatives.size();
-    for (size_t tries = 0; tries < initiatives.size(); ++tries) {
+    auto fits = [&](size_t pick) {
       const bool own = pick * 7 % keys.size() == awarder;
-      if (!own && received[pick] + amount <= 200) break;
+      return !own && received[pick] + amount <= 200;
+    };
+    size_t pick = rng() % initiatives.size();
+    for (size_t tries = 1; tries < initiatives.size() && !fits(pick); ++tries) {
       pick = (pick + 1) % initiatives.size();
     }
-    if (pick * 7 % keys.size() == awarder || received[pick] + amount > 200) {
-      continue;
-    }
+    if (!fits(pick)) continue;
     received[pick] += amount;
     v1::TxBody body;
     body.mutable_award()->set_round_id(round.index());

@@ -259,7 +259,7 @@ TEST_F(FundRulesCliTest, CouncilGovernsOfficeKeysAndEarlyCloses) {
   std::string yard = std::to_string(theirs["index"].get<uint64_t>());
   ExpectRefused(
       {"transfer", "--from", bench, "--to", yard, "81", "--note", "Planks"},
-      owner, "FAILED_PRECONDITION", "");
+      owner, "FAILED_PRECONDITION", "exceeds the balance");
   ASSERT_EQ(Uuro({"transfer", "--from", bench, "--to", yard, "30", "--note",
                   "Planks"},
                  owner)

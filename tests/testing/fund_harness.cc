@@ -180,4 +180,22 @@ void ExpectRefused(FundHarness& h, const SecretKey& signer, v1::TxBody body,
   EXPECT_EQ(h.Digest(), before) << body.ShortDebugString();
 }
 
+uint64_t ClosedRoundWithAward(FundHarness& h, const SecretKey& awarder,
+                              uint64_t initiative, uint64_t amount,
+                              uint64_t cents, uint64_t threshold) {
+  v1::TxBody body;
+  v1::OpenRound* open = body.mutable_open_round();
+  open->set_allowance(1000);
+  open->set_credit_value_cents(cents);
+  open->set_opens_at_ms(h.now_ms);
+  open->set_closes_at_ms(h.now_ms + 1000);
+  open->set_max_share_percent(100);
+  open->set_trust_threshold(threshold);
+  uint64_t round = Must(h, h.steward(), body);
+  Must(h, awarder, FundHarness::Award(round, initiative, amount));
+  h.now_ms += 1000;
+  Must(h, h.steward(), FundHarness::CloseRound(round));
+  return round;
+}
+
 }  // namespace uuro::testing

@@ -107,6 +107,12 @@ T Read(absl::StatusOr<T> value) {
 // Submits `body`, expecting it accepted; its entry's index, or 0.
 uint64_t Must(FundHarness& h, const SecretKey& signer, v1::TxBody body);
 
+// Opens a round (1000 credits each, worth `cents`, with `threshold`), has
+// `awarder` award `amount` to `initiative`, and closes it; its id.
+uint64_t ClosedRoundWithAward(FundHarness& h, const SecretKey& awarder,
+                              uint64_t initiative, uint64_t amount,
+                              uint64_t cents, uint64_t threshold);
+
 // Expects `body` refused with `code` and the state unchanged.
 void ExpectRefused(FundHarness& h, const SecretKey& signer, v1::TxBody body,
                    absl::StatusCode code);

@@ -58,19 +58,8 @@ struct Fund {
 
   // Opens a round with these rules, awards `amount` and closes it.
   uint64_t Round(uint64_t amount, uint64_t cents, uint64_t threshold) {
-    v1::TxBody body;
-    v1::OpenRound* open = body.mutable_open_round();
-    open->set_allowance(1000);
-    open->set_credit_value_cents(cents);
-    open->set_opens_at_ms(h.now_ms);
-    open->set_closes_at_ms(h.now_ms + 1000);
-    open->set_max_share_percent(100);
-    open->set_trust_threshold(threshold);
-    uint64_t round = Must(h, h.steward(), body);
-    Must(h, bob, FundHarness::Award(round, initiative, amount));
-    h.now_ms += 1000;
-    Must(h, h.steward(), FundHarness::CloseRound(round));
-    return round;
+    return testing::ClosedRoundWithAward(h, bob, initiative, amount, cents,
+                                         threshold);
   }
 
   v1::RedemptionRecord Request(uint64_t amount, uint64_t round = 0) {
