@@ -72,6 +72,9 @@ class LedgerService final : public v1::Ledger::Service {
   grpc::Status ListTransfers(grpc::ServerContext*,
                              const v1::ListTransfersRequest* request,
                              v1::ListTransfersResponse* response) override;
+  grpc::Status ListRounds(grpc::ServerContext*,
+                          const v1::ListRoundsRequest* request,
+                          v1::ListRoundsResponse* response) override;
 
  private:
   // Spends a claim token of the caller's address if `envelope` claims an

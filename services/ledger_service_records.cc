@@ -1,6 +1,7 @@
-// The Ledger's lists of redemption requests, governance proposals and
-// transfers: where money left the fund, who changed the office keys, and
-// where credits circulated, for the fund office and for anyone checking.
+// The Ledger's lists of rounds, redemption requests, governance proposals and
+// transfers: when credits were given out, where money left the fund, who
+// changed the office keys, and where credits circulated, for the fund office
+// and for anyone checking.
 #include "ledger/fund/state_keys.h"
 #include "services/grpc_status.h"
 #include "services/ledger_service.h"
@@ -67,6 +68,16 @@ grpc::Status LedgerService::ListTransfers(
       },
       response->mutable_transfers(), response->mutable_next_page_token(),
       "a transfer"));
+}
+
+grpc::Status LedgerService::ListRounds(grpc::ServerContext*,
+                                       const v1::ListRoundsRequest* request,
+                                       v1::ListRoundsResponse* response) {
+  return ToGrpcStatus(ReadRecordPage<v1::RoundRecord>(
+      node_.store(), keys::RoundPrefix(), keys::Round, request->page_token(),
+      request->page_size(), [](const v1::RoundRecord&) { return true; },
+      response->mutable_rounds(), response->mutable_next_page_token(),
+      "a round"));
 }
 
 }  // namespace uuro::server
