@@ -104,8 +104,8 @@ class App {
     const other: Lang = lang === "nl" ? "en" : "nl";
     return html`
       <a class="utrecht-skip-link" href="#main" @click=${(e: Event) => { e.preventDefault(); document.getElementById("main")?.focus(); }}>${t("skip")}</a>
-      <div class="utrecht-page uuro-page">
-        <header class="utrecht-page-header uuro-header">
+      <div class="uuro-page">
+        <header class="uuro-header">
           <div class="uuro-header__row">
             <a class="uuro-brand" href="#/">
               <span class="uuro-brand__logo" aria-hidden="true"></span>
@@ -126,7 +126,7 @@ class App {
             </ul>
           </nav>
         </header>
-        <main class="utrecht-page-content uuro-main" id="main" tabindex="-1">
+        <main class="uuro-main" id="main" tabindex="-1">
           ${this.trustProblem
             ? html`<div class="utrecht-alert utrecht-alert--error" role="alert"><p class="utrecht-paragraph"><strong>${t("trust.problem")}</strong> ${this.trustProblem}</p></div>`
             : ""}
@@ -135,7 +135,7 @@ class App {
             : ""}
           ${body}
         </main>
-        <footer class="utrecht-page-footer uuro-footer">
+        <footer class="uuro-footer">
           <p class="utrecht-paragraph">${t("footer")}</p>
         </footer>
       </div>`;

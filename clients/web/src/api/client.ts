@@ -1,6 +1,6 @@
 // The Connect clients of uurod's public HTTP port, on the same origin that
 // served the app: no other host is ever asked.
-import { createClient, type Client } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { Audit } from "../gen/uuro/v1/audit_pb";
 import { Ledger } from "../gen/uuro/v1/ledger_pb";
@@ -19,3 +19,14 @@ export const transparency: Client<typeof Transparency> = createClient(
   Transparency,
   transport,
 );
+
+// The checkpoint the council's witnesses cosigned, or undefined while none
+// has (uurod answers UNAVAILABLE until a witness has cosigned one).
+export async function cosignedCheckpoint() {
+  try {
+    return await transparency.getCheckpoint({ cosigned: true });
+  } catch (e) {
+    if (ConnectError.from(e).code === Code.Unavailable) return undefined;
+    throw e;
+  }
+}

@@ -133,6 +133,7 @@ const m = {
   "receipt.latestCheck": { nl: "In het laatste ondertekende logboek ({size} regels).", en: "In the latest signed log ({size} entries)." },
   "receipt.witnessed": { nl: "Bevestigd door {n} van de {q} vereiste getuigen van de raad.", en: "Confirmed by {n} of the {q} council witnesses required." },
   "receipt.witnessFew": { nl: "Door {n} getuigen bevestigd; de raad vereist er {q}.", en: "Confirmed by {n} witnesses; the council requires {q}." },
+  "receipt.witnessNone": { nl: "Nog geen getuige van de raad heeft het logboek bevestigd.", en: "No council witness has cosigned the log yet." },
   "receipt.witnessPending": { nl: "Nog niet door getuigen bevestigd: zij zagen het logboek tot {size} regels.", en: "Not yet confirmed by witnesses: they saw the log up to {size} entries." },
   "receipt.witnessFailed": { nl: "De bevestiging van de getuigen is niet te controleren: {why}", en: "The witnesses' confirmation cannot be checked: {why}" },
   "receipt.keptDetails": { nl: "Het bewaarde bewijs", en: "The kept receipt" },

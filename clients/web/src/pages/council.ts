@@ -4,7 +4,7 @@
 // ledger's own total (Audit service), the same that `uuro audit totals` shows.
 import { html, nothing } from "lit";
 import { act, app, type Route } from "../app";
-import { audit } from "../api/client";
+import { audit, cosignedCheckpoint } from "../api/client";
 import { allInitiatives, allRedemptions, allRounds } from "../api/lists";
 import { RedemptionStatus } from "../gen/uuro/v1/state_pb";
 import { age, credits, dateTime, euros, t } from "../i18n";
@@ -12,7 +12,6 @@ import { submit } from "../keys/sign";
 import { keepReceipt } from "../state/receipts";
 import { equalBytes } from "../verify/bytes";
 import { verifyCosignatures } from "../verify/cosignature";
-import { transparency } from "../api/client";
 import { barChart } from "../ui/charts";
 import { receiptFlash } from "../ui/receipt_flash";
 import { alert, badge, button, facts, h2, heading, para, table } from "../ui/parts";
@@ -41,8 +40,8 @@ export async function councilPage(route: Route) {
   const pendingRedemptions = await allRedemptions({ status: RedemptionStatus.REDEMPTION_PENDING });
   const trust = app.trust!;
   const isCouncil = !!app.key && trust.councilKeys.some((k) => equalBytes(k, app.key!.publicKey));
-  const cosigned = await transparency.getCheckpoint({ cosigned: true });
-  const cosignatures = await verifyCosignatures(cosigned.checkpoint, trust.councilKeys).catch(() => []);
+  const cosigned = await cosignedCheckpoint();
+  const cosignatures = cosigned ? await verifyCosignatures(cosigned.checkpoint, trust.councilKeys).catch(() => []) : [];
   const newest = cosignatures.reduce((m, c) => (c.timestamp > m ? c.timestamp : m), 0n);
   const r = totals.redemptions;
 
@@ -179,7 +178,7 @@ export async function councilPage(route: Route) {
       ${facts([
         [t("log.size"), credits(trust.checkpoint.size)],
         [t("log.lastEntry"), trust.fund.lastTimeMs ? `${dateTime(trust.fund.lastTimeMs)} (${age(Date.now() - Number(trust.fund.lastTimeMs))})` : "—"],
-        [t("log.witnesses"), t("log.witnessCount", { n: cosignatures.length, q: trust.quorum, size: credits(cosigned.treeSize) })],
+        [t("log.witnesses"), t("log.witnessCount", { n: cosignatures.length, q: trust.quorum, size: credits(cosigned?.treeSize ?? 0n) })],
         [t("log.lastCosigned"), newest ? `${dateTime(Number(newest) * 1000)} (${age(Date.now() - Number(newest) * 1000)})` : t("log.never")],
       ])}
       ${cosignatures.length < trust.quorum ? alert("warning", t("log.fewWitnesses")) : nothing}

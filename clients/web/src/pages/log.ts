@@ -2,7 +2,7 @@
 // here), how it relates to what this browser saw before, and the witnesses.
 import { html, nothing } from "lit";
 import { app } from "../app";
-import { transparency } from "../api/client";
+import { cosignedCheckpoint } from "../api/client";
 import { age, credits, dateTime, t } from "../i18n";
 import { base64Encode } from "../verify/bytes";
 import { verifyCosignatures } from "../verify/cosignature";
@@ -12,8 +12,8 @@ export async function logPage() {
   const trust = app.trust;
   if (!trust) return heading(t("nav.log"));
   const cp = await trust.refresh();
-  const cosigned = await transparency.getCheckpoint({ cosigned: true });
-  const cosignatures = await verifyCosignatures(cosigned.checkpoint, trust.councilKeys).catch(() => []);
+  const cosigned = await cosignedCheckpoint();
+  const cosignatures = cosigned ? await verifyCosignatures(cosigned.checkpoint, trust.councilKeys).catch(() => []) : [];
   return html`
     ${heading(t("nav.log"), t("log.lead"))}
     ${alert("ok", t("log.checked", { size: credits(cp.size) }))}
@@ -23,7 +23,7 @@ export async function logPage() {
       [t("log.size"), credits(cp.size)],
       [t("log.root"), html`<code class="uuro-code uuro-break">${base64Encode(cp.root)}</code>`],
       [t("log.lastEntry"), trust.fund.lastTimeMs ? `${dateTime(trust.fund.lastTimeMs)} (${age(Date.now() - Number(trust.fund.lastTimeMs))})` : "—"],
-      [t("log.witnesses"), t("log.witnessCount", { n: cosignatures.length, q: trust.quorum, size: credits(cosigned.treeSize) })],
+      [t("log.witnesses"), t("log.witnessCount", { n: cosignatures.length, q: trust.quorum, size: credits(cosigned?.treeSize ?? 0n) })],
     ])}
     ${cosignatures.length < trust.quorum ? alert("warning", t("log.fewWitnesses")) : nothing}
     ${cosignatures.length

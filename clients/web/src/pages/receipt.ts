@@ -27,7 +27,9 @@ export async function receiptPage(route: Route) {
   const ok = verified(c);
   const w = c.witnessed;
   const witnessText =
-    w.problem === "pending"
+    w.problem === "none"
+      ? t("receipt.witnessNone")
+      : w.problem === "pending"
       ? t("receipt.witnessPending", { size: credits(w.checkpoint?.size ?? 0n) })
       : w.ok
         ? t("receipt.witnessed", { n: w.cosignatures.length, q: w.quorum })
@@ -52,7 +54,7 @@ export async function receiptPage(route: Route) {
           ? html`<li>${c.kept.ok ? badge(t("check.ok"), "ok") : badge(t("check.failed"), "error")} ${t("receipt.keptCheck")}${c.kept.problem ? html` — ${c.kept.problem}` : nothing}</li>`
           : nothing}
         <li>${c.latest.ok ? badge(t("check.ok"), "ok") : badge(t("check.failed"), "error")} ${t("receipt.latestCheck", { size: credits(c.latest.checkpoint?.size ?? 0n) })}${c.latest.problem ? html` — ${c.latest.problem}` : nothing}</li>
-        <li>${w.ok ? badge(t("check.ok"), "ok") : badge(t("check.open"), w.problem === "pending" || w.problem === "few" ? "warning" : "error")} ${witnessText}</li>
+        <li>${w.ok ? badge(t("check.ok"), "ok") : badge(t("check.open"), ["none", "pending", "few"].includes(w.problem ?? "") ? "warning" : "error")} ${witnessText}</li>
       </ul>
       ${proofDetails(t("receipt.keptDetails"), c.kept)}
       ${proofDetails(t("receipt.latestDetails"), c.latest)}

@@ -26,9 +26,13 @@ function themeColour(n: number): string {
 }
 
 export function barChart(id: string, caption: string, labels: string[], series: Series[], format: (n: number) => string): TemplateResult {
+  const height = Math.max(220, labels.length > 6 ? labels.length * 28 + 80 : 260);
   pending.push(() => {
     const canvas = document.getElementById(id) as HTMLCanvasElement | null;
     if (!canvas) return;
+    // uurod's Content-Security-Policy refuses style attributes in markup;
+    // the height is set through the DOM, which it allows.
+    canvas.parentElement!.style.height = `${height}px`;
     live.get(id)?.destroy();
     live.set(
       id,
@@ -46,10 +50,9 @@ export function barChart(id: string, caption: string, labels: string[], series: 
       }),
     );
   });
-  const height = Math.max(220, labels.length > 6 ? labels.length * 28 + 80 : 260);
   return html`<figure class="uuro-figure">
     <figcaption class="utrecht-heading-3">${caption}</figcaption>
-    <div class="uuro-chart" style="height:${height}px"><canvas id=${id} role="img" aria-label=${caption}></canvas></div>
+    <div class="uuro-chart"><canvas id=${id} role="img" aria-label=${caption}></canvas></div>
     ${table(caption, ["", ...series.map((s) => s.label)], labels.map((l, i) => [l, ...series.map((s) => format(s.values[i]))]), [false, ...series.map(() => true)])}
   </figure>`;
 }
