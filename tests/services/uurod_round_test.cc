@@ -4,7 +4,9 @@
 #include <signal.h>
 
 #include <chrono>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "clients/ledger_client.h"
 #include "ledger/fund/receipt.h"
@@ -165,6 +167,31 @@ TEST(UurodRoundTest, WholeRoundThroughTheGeneratedClient) {
   EXPECT_EQ(totals.lapsed(), 150u);
   EXPECT_EQ(totals.redemptions().settled(), 30u);
   EXPECT_EQ(totals.redemptions().rejected(), 15u);
+
+  // A second round; ListRounds pages through both in id order, the first
+  // closed and the second open.
+  open.mutable_open_round()->set_closes_at_ms(WallClockMs() + 3600 * 1000);
+  auto second = client.Submit(steward, open);
+  check.Check(second);
+  std::vector<v1::RoundRecord> rounds;
+  std::string token;
+  do {
+    grpc::ClientContext list_context;
+    v1::ListRoundsRequest list;
+    list.set_page_size(1);
+    list.set_page_token(token);
+    v1::ListRoundsResponse page;
+    ASSERT_TRUE(client.ledger().ListRounds(&list_context, list, &page).ok());
+    ASSERT_LE(page.rounds_size(), 1);
+    rounds.insert(rounds.end(), page.rounds().begin(), page.rounds().end());
+    token = page.next_page_token();
+  } while (!token.empty() && rounds.size() < 5);
+  ASSERT_EQ(rounds.size(), 2u);
+  EXPECT_EQ(rounds[0].id(), round->index());
+  EXPECT_TRUE(rounds[0].closed());
+  EXPECT_EQ(rounds[0].lapsed(), 150u);
+  EXPECT_EQ(rounds[1].id(), second->index());
+  EXPECT_FALSE(rounds[1].closed());
 
   auto code = uurod.Stop(SIGTERM);
   ASSERT_TRUE(code.ok());
