@@ -41,8 +41,10 @@ export async function councilPage(route: Route) {
   const pendingRedemptions = await allRedemptions({ status: RedemptionStatus.REDEMPTION_PENDING });
   const trust = app.trust!;
   const isCouncil = !!app.key && trust.councilKeys.some((k) => equalBytes(k, app.key!.publicKey));
-  const cosigned = await transparency.getCheckpoint({ cosigned: true });
-  const cosignatures = await verifyCosignatures(cosigned.checkpoint, trust.councilKeys).catch(() => []);
+  // Until a witness has cosigned, uurod has no cosigned checkpoint to give
+  // (UNAVAILABLE): the page then shows none, with the warning below.
+  const cosigned = await transparency.getCheckpoint({ cosigned: true }).catch(() => undefined);
+  const cosignatures = cosigned ? await verifyCosignatures(cosigned.checkpoint, trust.councilKeys).catch(() => []) : [];
   const newest = cosignatures.reduce((m, c) => (c.timestamp > m ? c.timestamp : m), 0n);
   const r = totals.redemptions;
 
@@ -179,7 +181,7 @@ export async function councilPage(route: Route) {
       ${facts([
         [t("log.size"), credits(trust.checkpoint.size)],
         [t("log.lastEntry"), trust.fund.lastTimeMs ? `${dateTime(trust.fund.lastTimeMs)} (${age(Date.now() - Number(trust.fund.lastTimeMs))})` : "—"],
-        [t("log.witnesses"), t("log.witnessCount", { n: cosignatures.length, q: trust.quorum, size: credits(cosigned.treeSize) })],
+        [t("log.witnesses"), t("log.witnessCount", { n: cosignatures.length, q: trust.quorum, size: credits(cosigned?.treeSize ?? 0n) })],
         [t("log.lastCosigned"), newest ? `${dateTime(Number(newest) * 1000)} (${age(Date.now() - Number(newest) * 1000)})` : t("log.never")],
       ])}
       ${cosignatures.length < trust.quorum ? alert("warning", t("log.fewWitnesses")) : nothing}

@@ -12,8 +12,10 @@ export async function logPage() {
   const trust = app.trust;
   if (!trust) return heading(t("nav.log"));
   const cp = await trust.refresh();
-  const cosigned = await transparency.getCheckpoint({ cosigned: true });
-  const cosignatures = await verifyCosignatures(cosigned.checkpoint, trust.councilKeys).catch(() => []);
+  // Until a witness has cosigned, uurod has no cosigned checkpoint to give
+  // (UNAVAILABLE): the page then shows none, with the warning below.
+  const cosigned = await transparency.getCheckpoint({ cosigned: true }).catch(() => undefined);
+  const cosignatures = cosigned ? await verifyCosignatures(cosigned.checkpoint, trust.councilKeys).catch(() => []) : [];
   return html`
     ${heading(t("nav.log"), t("log.lead"))}
     ${alert("ok", t("log.checked", { size: credits(cp.size) }))}
@@ -23,7 +25,7 @@ export async function logPage() {
       [t("log.size"), credits(cp.size)],
       [t("log.root"), html`<code class="uuro-code uuro-break">${base64Encode(cp.root)}</code>`],
       [t("log.lastEntry"), trust.fund.lastTimeMs ? `${dateTime(trust.fund.lastTimeMs)} (${age(Date.now() - Number(trust.fund.lastTimeMs))})` : "—"],
-      [t("log.witnesses"), t("log.witnessCount", { n: cosignatures.length, q: trust.quorum, size: credits(cosigned.treeSize) })],
+      [t("log.witnesses"), t("log.witnessCount", { n: cosignatures.length, q: trust.quorum, size: credits(cosigned?.treeSize ?? 0n) })],
     ])}
     ${cosignatures.length < trust.quorum ? alert("warning", t("log.fewWitnesses")) : nothing}
     ${cosignatures.length
