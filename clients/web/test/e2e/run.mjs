@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const axePath = join(here, "../../node_modules/axe-core/axe.min.js");
+const axeSource = readFileSync(join(here, "../../node_modules/axe-core/axe.min.js"), "utf8");
 const [url, demo, uuroBin, server, vkey] = process.argv.slice(2);
 if (!vkey) {
   console.error("usage: node run.mjs URL DEMO_DIR UURO_BINARY GRPC_ADDRESS LOG_VKEY");
@@ -43,6 +43,13 @@ async function check(name, fn) {
     await fn();
   } catch (e) {
     console.log(`FAIL ${name}\n  ${e instanceof Failure ? e.message : e?.stack ?? e}`);
+    for (const p of openPages) {
+      const text = await p.locator("main").innerText({ timeout: 2000 }).catch(() => "(no main)");
+      console.log(`--- ${p.url()}\n${text.slice(0, 2000)}`);
+      const png = join(here, "out", `failure-${openPages.indexOf(p)}.png`);
+      mkdirSync(dirname(png), { recursive: true });
+      if (await p.screenshot({ path: png, fullPage: true }).then(() => true, () => false)) console.log(`(screenshot: ${png})`);
+    }
     await browser?.close().catch(() => {});
     process.exit(1);
   }
@@ -76,7 +83,10 @@ async function connect(method, body) {
 // "1,234" / "1.234" / "€ 5,00" -> digits only, as a number.
 const digits = (text) => Number(String(text).replace(/[^0-9]/g, "") || "NaN");
 
+// A fresh load of the page, so that what is checked is never the page before
+// (a change of the fragment alone would keep the old page on screen a while).
 async function goto(page, hash) {
+  await page.goto("about:blank");
   await page.goto(`${url}/${hash}`);
   await page.locator("main h1").first().waitFor();
   // The page is rendered once its heading is; wait for pending reads too.
@@ -98,15 +108,28 @@ async function flash(page) {
   return (await box.innerText()).trim();
 }
 
-async function submitAndWait(page, button) {
-  await button.click();
-  // act() disables the button while the transaction runs, then re-renders.
-  await page.locator("main > .utrecht-alert").first().waitFor({ timeout: 20000 });
-  await page.waitForLoadState("networkidle");
+// Clicks (or taps) a button that sends a transaction and waits for the page
+// to show its outcome: act() re-renders with a new message, whose text always
+// differs from the one before (it names the new entry or the refusal).
+async function submitAndWait(page, button, { tap = false } = {}) {
+  const box = page.locator("main > .utrecht-alert").first();
+  const before = (await box.count()) ? (await box.innerText()).trim() : null;
+  if (tap) await button.tap();
+  else await button.click();
+  await page.waitForFunction(
+    (before) => {
+      const b = document.querySelector("main > .utrecht-alert");
+      return !!b && b.innerText.trim() !== before;
+    },
+    before,
+    { timeout: 20000 },
+  );
 }
 
 async function axe(page, what) {
-  await page.addScriptTag({ path: axePath });
+  // Evaluated through the DevTools protocol: the app's Content-Security-Policy
+  // (rightly) refuses an injected <script>.
+  await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     const r = await axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] });
@@ -117,18 +140,24 @@ async function axe(page, what) {
   expect(bad.length === 0, `${what}: axe found ${bad.map((v) => `${v.impact} ${v.id} (${v.help}) at ${v.nodes.join(", ")}`).join("; ")}`);
 }
 
+// On a phone the browser widens the layout viewport (and zooms out) to fit a
+// page that is too wide, so innerWidth alone would hide the overflow: the
+// screen's width is the viewport the page was given.
 async function noHorizontalOverflow(page, what) {
+  const screen = page.viewportSize().width;
   const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
-  expect(scroll <= inner, `${what}: the document is ${scroll}px wide on a ${inner}px screen`);
+  expect(scroll <= inner && scroll <= screen, `${what}: the document is ${scroll}px wide on a ${screen}px screen (layout viewport ${inner}px)`);
 }
 
 const launchArgs = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const browser = await chromium.launch({ executablePath: process.env.UURO_CHROMIUM ?? "/usr/bin/chromium", args: launchArgs });
 const consoleErrors = [];
+const openPages = [];
 async function newPage(options) {
   const context = await browser.newContext({ locale: "en-GB", ...options });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
+  openPages.push(page);
   page.on("pageerror", (e) => consoleErrors.push(`${e.message}`));
   return page;
 }
@@ -173,7 +202,7 @@ await check("awarding credits shows a verified receipt and lowers the balance", 
   const text = await flash(page);
   expect(text.includes(`You awarded 10 credits to ${titleA}.`), `award message: ${text}`);
   expect(/Recorded as entry \d+, verified\./.test(text), `award receipt not verified: ${text}`);
-  const award = page.getByRole("region", { name: "Award credits" });
+  const award = page.getByRole("region", { name: "Award credits", exact: true });
   expectEq(digits(await fact(award, "Your balance")), 90, "balance on the initiative page");
   expectEq(digits(await fact(award, "Already awarded to this initiative")), 10, "already awarded");
   expectEq((await residentView()).balance, "90", "GetResident balance after the award");
@@ -184,7 +213,7 @@ await check("withdrawing part of an award gives credits back", async () => {
   await submitAndWait(page, page.getByRole("button", { name: "Withdraw", exact: true }));
   const text = await flash(page);
   expect(text.includes(`You took 4 credits back from ${titleA}.`) && /verified\./.test(text), `withdraw message: ${text}`);
-  const award = page.getByRole("region", { name: "Award credits" });
+  const award = page.getByRole("region", { name: "Award credits", exact: true });
   expectEq(digits(await fact(award, "Your balance")), 94, "balance after withdrawing");
   expectEq(digits(await fact(award, "Already awarded to this initiative")), 6, "awarded after withdrawing");
   expectEq((await residentView()).balance, "94", "GetResident balance after withdrawing");
@@ -291,16 +320,15 @@ const phone = await newPage({ viewport: { width: 390, height: 844 }, isMobile: t
 const phonePages = ["#/", "#/initiatives", `#/initiative/${A}`, `#/join?code=${invites[1]}`, "#/me", "#/owner", "#/propose", "#/council", "#/log", "#/key"];
 await check("on a phone (390x844) a resident joins and awards by touch", async () => {
   await goto(phone, `#/join?code=${invites[1]}`);
-  await phone.getByRole("button", { name: "Join", exact: true }).tap();
+  await submitAndWait(phone, phone.getByRole("button", { name: "Join", exact: true }), { tap: true });
   await phone.getByRole("heading", { level: 1, name: "My credits" }).waitFor();
   await goto(phone, `#/initiative/${B}`);
   const form = phone.locator("form").filter({ has: phone.getByRole("button", { name: "Award", exact: true }) });
   await form.getByLabel("Number of credits").fill("7");
-  await form.getByRole("button", { name: "Award", exact: true }).tap();
-  await phone.locator("main > .utrecht-alert").first().waitFor({ timeout: 20000 });
+  await submitAndWait(phone, form.getByRole("button", { name: "Award", exact: true }), { tap: true });
   const text = await flash(phone);
   expect(/You awarded 7 credits to .*verified\./s.test(text), `phone award message: ${text}`);
-  expectEq(digits(await fact(phone.getByRole("region", { name: "Award credits" }), "Your balance")), 93, "phone balance");
+  expectEq(digits(await fact(phone.getByRole("region", { name: "Award credits", exact: true }), "Your balance")), 93, "phone balance");
 });
 
 await check("no page scrolls sideways on a phone", async () => {
@@ -328,7 +356,7 @@ await check("an owner proposes an initiative", async () => {
   const text = await flash(page);
   expect(text.includes(`${titleP} was proposed.`) && /verified\./.test(text), `propose message: ${text}`);
   expect(await page.getByText("Your initiative", { exact: true }).count() > 0, "the owner's badge is missing");
-  expectEq(await page.getByRole("region", { name: "Award credits" }).count(), 0, "an award form on the owner's own initiative");
+  expectEq(await page.getByRole("region", { name: "Award credits", exact: true }).count(), 0, "an award form on the owner's own initiative");
 });
 
 await check("residents award it with the uuro client; the round closes early with the council's approval", async () => {
@@ -343,14 +371,14 @@ await check("residents award it with the uuro client; the round closes early wit
 
 await check("the owner redeems: a small amount settles at once, a larger one waits", async () => {
   await goto(page, "#/owner");
-  const section = page.getByRole("region", { name: titleP });
+  const section = page.getByRole("region", { name: titleP, exact: true });
   expect((await section.innerText()).includes("Redeemable now: 50 credits"), "redeemable 50 on the owner page");
   await section.getByLabel("Credits", { exact: true }).fill("10");
   await section.getByLabel("What for").fill("Tools");
   await submitAndWait(page, section.getByRole("button", { name: "Redeem", exact: true }));
   let text = await flash(page);
   expect(/Paid: €5\.00\./.test(text) && /verified\./.test(text), `first redemption: ${text}`);
-  const again = page.getByRole("region", { name: titleP });
+  const again = page.getByRole("region", { name: titleP, exact: true });
   await again.getByLabel("Credits", { exact: true }).fill("30");
   await again.getByLabel("What for").fill("Rent of the room");
   await submitAndWait(page, again.getByRole("button", { name: "Redeem", exact: true }));
@@ -358,18 +386,18 @@ await check("the owner redeems: a small amount settles at once, a larger one wai
   expect(/Requested: €15\.00\. This amount waits for the council's approval\./.test(text), `second redemption: ${text}`);
   const list = page.getByRole("table", { name: `Redemptions: ${titleP}` });
   expect((await list.innerText()).includes("Paid") && (await list.innerText()).includes("Awaiting approval"), "redemption statuses");
-  expect((await page.getByRole("region", { name: titleP }).innerText()).includes("Redeemable now: 10 credits"), "redeemable left");
+  expect((await page.getByRole("region", { name: titleP, exact: true }).innerText()).includes("Redeemable now: 10 credits"), "redeemable left");
 });
 
 const reportText = "Twelve bikes and four lamps repaired on the first Saturday.";
 await check("the owner posts a report that shows on the initiative page", async () => {
-  const section = page.getByRole("region", { name: titleP });
+  const section = page.getByRole("region", { name: titleP, exact: true });
   await section.getByLabel("What came of it?").fill(reportText);
   await submitAndWait(page, section.getByRole("button", { name: "Post", exact: true }));
   const text = await flash(page);
   expect(text.includes("Your report is in the log.") && /verified\./.test(text), `report message: ${text}`);
   await goto(page, `#/initiative/${P}`);
-  await page.getByRole("region", { name: "Reports" }).getByText(reportText).waitFor();
+  await page.getByRole("region", { name: "Reports", exact: true }).getByText(reportText).waitFor();
   expectEq(digits(await fact(page, "Received in closed rounds")), 50, "received in closed rounds");
 });
 
