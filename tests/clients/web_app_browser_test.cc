@@ -20,8 +20,11 @@ constexpr char kChromium[] = "/usr/bin/chromium";
 constexpr char kWebDir[] = UURO_WEB_DIR;
 
 TEST(WebAppBrowserTest, ResidentsOwnersAndCouncilInTheBrowser) {
-  if (testing::RunCommand({"/bin/sh", "-c", "command -v node"}).exit_code !=
-          0 ||
+  // RunCommand does not search PATH: find node the way a shell does.
+  testing::CommandResult which =
+      testing::RunCommand({"/bin/sh", "-c", "command -v node"});
+  std::string node = which.output.substr(0, which.output.find('\n'));
+  if (which.exit_code != 0 || node.empty() ||
       !std::filesystem::exists(kChromium)) {
     GTEST_SKIP() << "node or " << kChromium << " is not installed";
   }
@@ -53,9 +56,8 @@ TEST(WebAppBrowserTest, ResidentsOwnersAndCouncilInTheBrowser) {
   ASSERT_EQ(seeded.exit_code, 0) << seeded.output;
 
   testing::CommandResult run = testing::RunCommand(
-      {"node", web + "/test/e2e/run.mjs", "http://" + uurod.http_address(),
-       demo, testing::UuroBinary(), uurod.address(),
-       ledger->data + "/log.vkey"},
+      {node, web + "/test/e2e/run.mjs", "http://" + uurod.http_address(), demo,
+       testing::UuroBinary(), uurod.address(), ledger->data + "/log.vkey"},
       {"XDG_STATE_HOME=" + ledger->dir.Sub("state")});
   EXPECT_EQ(run.exit_code, 0) << run.output << "\nuurod:\n" << uurod.Log();
   std::printf("%s", run.output.c_str());
