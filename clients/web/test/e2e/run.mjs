@@ -6,7 +6,9 @@
 // DEMO_DIR is what uuro-demo-seed wrote (residents/, initiatives.txt,
 // invites.txt) plus steward.key and council.key. Each passed check prints one
 // line; the first failure prints what went wrong and exits non-zero.
-// With UURO_SCREENSHOTS=DIR it also saves PNGs of the main pages there.
+// With UURO_SCREENSHOTS=DIR it also saves PNGs of the main pages there; the
+// ones in docs/screenshots were made with
+//   UURO_SCREENSHOTS=$PWD/docs/screenshots ctest --test-dir build -R WebApp
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -252,6 +254,8 @@ await check("a receipt opened from Everything you signed shows Verified.", async
   await page.getByRole("heading", { level: 1, name: `Receipt of entry ${receiptIndex}` }).waitFor();
   await page.getByText("Verified.", { exact: true }).waitFor();
   expectEq(await page.getByText("Not verified.", { exact: true }).count(), 0, "no Not verified. on a genuine receipt");
+  const body = await page.locator("main").innerText();
+  expect(!/\[[a-z_]+\]|FAILED_PRECONDITION|UNAVAILABLE/.test(body), `a raw status code on the receipt page: ${body}`);
 });
 
 async function expectNotVerified(what) {
