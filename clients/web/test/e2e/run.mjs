@@ -480,6 +480,12 @@ await check("no uncaught errors in the pages", async () => {
 if (shots) {
   mkdirSync(shots, { recursive: true });
   await check(`screenshots in ${shots}`, async () => {
+    // Some awards in the new round, so that the pages have figures to show.
+    for (let n = 6; n <= 41; n++) uuro(["award", initiatives[n % initiatives.length], String(1 + (n % 9))], residentKey(n));
+    await goto(page, `#/initiative/${A}`);
+    const form = page.locator("form").filter({ has: page.getByRole("button", { name: "Award", exact: true }) });
+    await form.getByLabel("Number of credits").fill("12");
+    await submitAndWait(page, form.getByRole("button", { name: "Award", exact: true }));
     await page.setViewportSize({ width: 390, height: 844 });
     const take = async (p, hash, name, waitFor) => {
       await goto(p, hash);
