@@ -3,6 +3,7 @@
 // afresh against the latest checkpoint, and against the checkpoint the
 // council's witnesses cosigned.
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { ConnectError } from "@connectrpc/connect";
 import { cosignedCheckpoint, transparency } from "../api/client";
 import { ReceiptSchema, type Receipt } from "../gen/uuro/v1/ledger_pb";
 import { EnvelopeSchema, LogEntrySchema, TxBodySchema, type TxBody } from "../gen/uuro/v1/transaction_pb";
@@ -53,7 +54,9 @@ export interface ReceiptCheck {
   witnessed: Check & { cosignatures: Cosignature[]; quorum: number };
 }
 
-const problem = (e: unknown) => (e instanceof Error ? e.message : String(e));
+// The reason in words: a ConnectError's message would start with its status
+// code ("[unavailable] ..."), which means nothing to a resident.
+const problem = (e: unknown) => (e instanceof ConnectError ? e.rawMessage : e instanceof Error ? e.message : String(e));
 
 export async function checkEntry(trust: Trust, index: bigint): Promise<ReceiptCheck> {
   const { entries } = await transparency.getEntries({ start: index, end: index + 1n });
