@@ -188,6 +188,7 @@ const m = {
   "owner.lead": { nl: "Uw initiatieven: wat ze ontvingen, wat dat waard is, inwisselen en verslag doen.", en: "Your initiatives: what they received, what it is worth, redeeming and reporting." },
   "owner.none": { nl: "U heeft nog geen initiatief ingediend.", en: "You have not proposed an initiative yet." },
   "owner.perRound": { nl: "Ontvangen per ronde: {title}", en: "Received per round: {title}" },
+  "owner.perRoundTitle": { nl: "Ontvangen per ronde", en: "Received per round" },
   "owner.round": { nl: "Ronde", en: "Round" },
   "owner.open": { nl: "open", en: "open" },
   "owner.received": { nl: "Ontvangen", en: "Received" },

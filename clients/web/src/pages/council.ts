@@ -169,6 +169,7 @@ export async function councilPage(route: Route) {
               isCouncil && !p.approvals.some((k) => equalBytes(k, app.key!.publicKey)) ? button(t("council.approve"), approve(p.id), "secondary") : nothing,
             ]),
             [false, false, true, false, true, false],
+            true,
           )
         : para(t("council.noPending"))}
       ${!isCouncil && pendingRedemptions.length ? para(t("council.notCouncil")) : nothing}

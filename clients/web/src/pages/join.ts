@@ -10,6 +10,7 @@ import { keepReceipt } from "../state/receipts";
 import { receiptFlash } from "../ui/receipt_flash";
 import { alert, field, heading, para } from "../ui/parts";
 import { readQrFromFile } from "../ui/qr";
+import { equalBytes } from "../verify/bytes";
 
 // The code as the ledger expects it: upper case, no dashes or spaces, and
 // the letters Crockford base32 reads as digits (I and L as 1, O as 0).
@@ -27,7 +28,13 @@ export async function joinPage(route: Route) {
   const code = route.query.get("code") ?? "";
   const enrolled = !!app.resident?.resident && !app.resident.keyRevoked;
   const join = onSubmit(async (v) => {
-      const key = await createKey(t("join.keyLabel"));
+      // A key not yet enrolled (a claim that failed, say) claims again rather
+      // than leaving one unused key behind per attempt.
+      // An office key (council, steward) never becomes a resident's.
+      const fund = app.trust!.fund;
+      const office = [...fund.stewardKeys, ...fund.councilKeys].some((k) => app.key && equalBytes(k, app.key.publicKey));
+      const reuse = app.key && !app.resident?.resident && !office;
+      const key = reuse ? app.key! : await createKey(t("join.keyLabel"));
       app.key = key;
       const done = await submit(app.trust!, key, { case: "claimInvite", value: { code: canonicalCode(v.code) } });
       keepReceipt(done.receipt);

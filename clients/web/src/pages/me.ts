@@ -59,12 +59,13 @@ export async function mePage() {
               html`<a class="utrecht-link" href="#/initiative/${a.initiativeId}">${t("me.change")}</a>`,
             ]),
             [false, true, false],
+            true,
           )
         : para(html`${t("me.noAwards")} <a class="utrecht-link" href="#/initiatives">${t("nav.initiatives")}</a>`)}
     </section>
     <section aria-labelledby="history-h">
       ${h2(t("me.history"), "history-h")}
       ${para(t("me.historyLead"))}
-      ${rows.length ? table(t("me.history"), [t("me.when"), t("me.what"), t("me.receipt")], rows) : para(t("me.noHistory"))}
+      ${rows.length ? table(t("me.history"), [t("me.when"), t("me.what"), t("me.receipt")], rows, [], true) : para(t("me.noHistory"))}
     </section>`;
 }

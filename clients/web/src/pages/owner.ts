@@ -64,7 +64,8 @@ export async function ownerPage() {
     const id = `i${i.id}`;
     sections.push(html`<section class="uuro-card" aria-labelledby="${id}-h">
       <h2 class="utrecht-heading-2" id="${id}-h"><a class="utrecht-link" href="#/initiative/${i.id}">${i.proposal?.title}</a></h2>
-      ${table(t("owner.perRound", { title: i.proposal?.title ?? "" }), [t("owner.round"), t("owner.received"), t("owner.worth"), t("owner.redeemed"), t("owner.pending")], await perRound(i, rounds), [false, true, true, true, true])}
+      <h3 class="utrecht-heading-3">${t("owner.perRoundTitle")}</h3>
+      ${table(t("owner.perRound", { title: i.proposal?.title ?? "" }), [t("owner.round"), t("owner.received"), t("owner.worth"), t("owner.redeemed"), t("owner.pending")], await perRound(i, rounds), [false, true, true, true, true], true)}
       <p class="utrecht-paragraph"><strong>${t("owner.balance", { n: credits(view.balance) })}</strong></p>
       <h3 class="utrecht-heading-3">${t("redeem.title")}</h3>
       ${view.balance > 0n
@@ -80,6 +81,7 @@ export async function ownerPage() {
             [t("redeem.when"), t("redeem.amount"), t("redeem.euros"), t("redeem.status"), t("redeem.purpose")],
             redemptions.map((r) => [dateTime(r.requestedAtMs), credits(r.amount), euros(r.cents), statusBadge(r.status), r.purpose]),
             [false, true, true, false, false],
+            true,
           )
         : nothing}
       <h3 class="utrecht-heading-3">${t("report.title")}</h3>

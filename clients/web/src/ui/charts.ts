@@ -45,7 +45,8 @@ export function barChart(id: string, caption: string, labels: string[], series: 
           maintainAspectRatio: false,
           animation: false,
           plugins: { legend: { position: "bottom" } },
-          scales: { x: { ticks: { autoSkip: false } } },
+          // Every label shown: a chart that skips initiatives misleads.
+          scales: { x: { ticks: { autoSkip: false } }, y: { ticks: { autoSkip: false } } },
         },
       }),
     );
@@ -53,6 +54,6 @@ export function barChart(id: string, caption: string, labels: string[], series: 
   return html`<figure class="uuro-figure">
     <figcaption class="utrecht-heading-3">${caption}</figcaption>
     <div class="uuro-chart"><canvas id=${id} role="img" aria-label=${caption}></canvas></div>
-    ${table(caption, ["", ...series.map((s) => s.label)], labels.map((l, i) => [l, ...series.map((s) => format(s.values[i]))]), [false, ...series.map(() => true)])}
+    ${table(caption, ["", ...series.map((s) => s.label)], labels.map((l, i) => [l, ...series.map((s) => format(s.values[i]))]), [false, ...series.map(() => true)], true)}
   </figure>`;
 }

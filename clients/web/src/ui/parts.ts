@@ -23,10 +23,12 @@ export function facts(rows: [string, string | TemplateResult][]): TemplateResult
   </dl>`;
 }
 
-export function table(caption: string, head: string[], rows: unknown[][], numeric: boolean[] = []): TemplateResult {
+// A table in a region that scrolls sideways on a phone. `hideCaption` keeps
+// the caption for screen readers where a heading above already says it.
+export function table(caption: string, head: string[], rows: unknown[][], numeric: boolean[] = [], hideCaption = false): TemplateResult {
   return html`<div class="uuro-table-scroll" role="region" aria-label=${caption} tabindex="0">
     <table class="utrecht-table utrecht-table--html-table">
-      <caption class="utrecht-table__caption">${caption}</caption>
+      <caption class="utrecht-table__caption ${hideCaption ? "uuro-visually-hidden" : ""}">${caption}</caption>
       <thead class="utrecht-table__header"><tr class="utrecht-table__row">
         ${head.map((h, i) => html`<th class="utrecht-table__header-cell ${numeric[i] ? "utrecht-table__header-cell--numeric" : ""}" scope="col">${h}</th>`)}
       </tr></thead>

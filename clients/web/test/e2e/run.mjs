@@ -224,7 +224,7 @@ await check("withdrawing part of an award gives credits back", async () => {
 await check("moving an award to another initiative signs two verified entries", async () => {
   titleB = (await connect("uuro.v1.Ledger/GetInitiative", { id: B })).initiative.proposal.title;
   const form = page.locator("form").filter({ has: page.getByRole("button", { name: "Move", exact: true }) });
-  await form.getByLabel("Number of credits").fill("3");
+  await form.getByLabel("Credits to move").fill("3");
   await form.getByLabel("To initiative").selectOption({ label: titleB });
   await submitAndWait(page, form.getByRole("button", { name: "Move", exact: true }));
   const text = await flash(page);
@@ -437,6 +437,27 @@ await check("a council member reads in the key file and approves the waiting pay
 
 // A new round, so that the pages below show an open round again.
 uuro(["round", "open", "--allowance", "100", "--credit-value-cents", "50", "--closes-in", "30d", "--max-share", "40", "--trust-threshold", "20"], join(demo, "steward.key"));
+
+await check("a paper key card, photographed, is read in and signs as its resident", async () => {
+  // The service desk prints the card with uuro; the resident photographs its
+  // QR code. Here Chromium renders the card and the photo is its screenshot.
+  const key = residentKey(7);
+  const cardHtml = join(here, "out", "key-card.html");
+  const cardPng = join(here, "out", "key-card.png");
+  mkdirSync(join(here, "out"), { recursive: true });
+  uuro(["card", "--out", cardHtml], key);
+  const printed = await newPage({ viewport: { width: 900, height: 1200 } });
+  await printed.goto(`file://${cardHtml}`);
+  await printed.screenshot({ path: cardPng, fullPage: true });
+  const desk = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await goto(desk, "#/key");
+  await desk.getByLabel("Photo of the key card").setInputFiles(cardPng);
+  await desk.getByText("Your card's key was read in and is in use.").waitFor({ timeout: 15000 });
+  const hex = uuro(["key", "show"], key).trim();
+  await goto(desk, "#/me");
+  expect((await desk.locator("main").innerText()).includes(`${hex.slice(0, 8)}…${hex.slice(-8)}`), "My credits shows the card's key");
+  expectEq(digits(await fact(desk, "Balance")), Number((await connect("uuro.v1.Ledger/GetResident", { key: Buffer.from(hex, "hex").toString("base64") })).balance ?? 0), "the card resident's balance");
+});
 
 // ---------------------------------------------------------------- f. accessibility of every page
 
