@@ -14,7 +14,7 @@ function initial(): Lang {
     if (l.toLowerCase().startsWith("nl")) return "nl";
     if (l.toLowerCase().startsWith("en")) return "en";
   }
-  return "nl";
+  return "en";
 }
 
 export let lang: Lang = initial();
