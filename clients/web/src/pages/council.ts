@@ -11,7 +11,7 @@ import { age, credits, dateTime, euros, t } from "../i18n";
 import { submit } from "../keys/sign";
 import { keepReceipt } from "../state/receipts";
 import { equalBytes } from "../verify/bytes";
-import { verifyCosignatures } from "../verify/cosignature";
+import { nowClock, verifyCosignatures } from "../verify/cosignature";
 import { barChart } from "../ui/charts";
 import { receiptFlash } from "../ui/receipt_flash";
 import { alert, badge, button, facts, h2, heading, para, table } from "../ui/parts";
@@ -41,7 +41,7 @@ export async function councilPage(route: Route) {
   const trust = app.trust!;
   const isCouncil = !!app.key && trust.councilKeys.some((k) => equalBytes(k, app.key!.publicKey));
   const cosigned = await cosignedCheckpoint();
-  const cosignatures = cosigned ? await verifyCosignatures(cosigned.checkpoint, trust.councilKeys).catch(() => []) : [];
+  const cosignatures = cosigned ? await verifyCosignatures(cosigned.checkpoint, trust.councilKeys, nowClock()).catch(() => []) : [];
   const newest = cosignatures.reduce((m, c) => (c.timestamp > m ? c.timestamp : m), 0n);
   const r = totals.redemptions;
 

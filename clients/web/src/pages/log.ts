@@ -5,7 +5,7 @@ import { app } from "../app";
 import { cosignedCheckpoint } from "../api/client";
 import { age, credits, dateTime, t } from "../i18n";
 import { base64Encode } from "../verify/bytes";
-import { verifyCosignatures } from "../verify/cosignature";
+import { nowClock, verifyCosignatures } from "../verify/cosignature";
 import { alert, facts, h2, heading, para } from "../ui/parts";
 
 export async function logPage() {
@@ -13,7 +13,7 @@ export async function logPage() {
   if (!trust) return heading(t("nav.log"));
   const cp = await trust.refresh();
   const cosigned = await cosignedCheckpoint();
-  const cosignatures = cosigned ? await verifyCosignatures(cosigned.checkpoint, trust.councilKeys).catch(() => []) : [];
+  const cosignatures = cosigned ? await verifyCosignatures(cosigned.checkpoint, trust.councilKeys, nowClock()).catch(() => []) : [];
   return html`
     ${heading(t("nav.log"), t("log.lead"))}
     ${alert("ok", t("log.checked", { size: credits(cp.size) }))}

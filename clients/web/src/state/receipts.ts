@@ -9,7 +9,7 @@ import { ReceiptSchema, type Receipt } from "../gen/uuro/v1/ledger_pb";
 import { EnvelopeSchema, LogEntrySchema, TxBodySchema, type TxBody } from "../gen/uuro/v1/transaction_pb";
 import { base64Decode, base64Encode } from "../verify/bytes";
 import { verifyCheckpoint, type Checkpoint } from "../verify/checkpoint";
-import { verifyCosignatures, type Cosignature } from "../verify/cosignature";
+import { nowClock, verifyCosignatures, type Cosignature } from "../verify/cosignature";
 import { leafHash, verifyInclusion } from "../verify/merkle";
 import { verifyReceipt } from "../verify/receipt";
 import type { Trust } from "./trust";
@@ -107,7 +107,7 @@ export async function checkEntry(trust: Trust, index: bigint): Promise<ReceiptCh
     }
     const cp = await verifyCheckpoint(res.checkpoint, trust.logKey, trust.origin);
     out.witnessed.checkpoint = cp;
-    out.witnessed.cosignatures = await verifyCosignatures(res.checkpoint, trust.councilKeys);
+    out.witnessed.cosignatures = await verifyCosignatures(res.checkpoint, trust.councilKeys, nowClock());
     if (cp.size <= index) {
       out.witnessed.problem = "pending";
     } else {

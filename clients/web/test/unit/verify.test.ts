@@ -189,6 +189,17 @@ describe("cosignatures", () => {
       ).toEqual(c.expected);
     }
   });
+
+  it("skips cosignatures dated more than five minutes ahead of the clock", async () => {
+    const c = C.cases.find((x: any) => x.expected.length > 0);
+    const stamps = c.expected.map((e: any) => BigInt(e.timestamp));
+    const newest = stamps.reduce((a: bigint, b: bigint) => (a > b ? a : b));
+    const keys = hexes(c.council_keys);
+    expect(await verifyCosignatures(c.note, keys, { nowSeconds: newest - 300n })).toHaveLength(c.expected.length);
+    const early = await verifyCosignatures(c.note, keys, { nowSeconds: newest - 301n });
+    expect(early.every((g) => g.timestamp <= newest - 1n)).toBe(true);
+    expect(early.length).toBeLessThan(c.expected.length);
+  });
 });
 
 describe("receipts", () => {
