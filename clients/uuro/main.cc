@@ -72,9 +72,7 @@ int main(int argc, char** argv) {
       if (std::string(argv[i]) == "--json") ctx.json = true;
     }
     if (e.get_exit_code() == 0 || !ctx.json) return app.exit(e);
-    return FailWith(ctx, "INVALID_ARGUMENT",
-                    absl::StrCat(e.get_name(), ": ", e.what()),
-                    e.get_exit_code());
+    return FailWith(ctx, "INVALID_ARGUMENT", e.what(), e.get_exit_code());
   } catch (const ServerRefused& refused) {
     return Fail(ctx, refused.status);
   }

@@ -137,7 +137,8 @@ std::string Cosign(const std::string& note, const NoteVerifier& log_key,
                    const SecretKey& council, uint64_t timestamp) {
   auto opened = OpenNote(note, {log_key});
   EXPECT_TRUE(opened.ok()) << opened.status();
-  auto cosigner = Cosigner::Create("witness.test.example", council);
+  auto cosigner = Cosigner::Create("witness.test.example",
+                                   *SecretKey::FromSeed(council.seed()));
   EXPECT_TRUE(cosigner.ok());
   auto cosigned = AddSignatureLines(
       note, cosigner->CosignatureLine(opened->text, timestamp));
@@ -236,12 +237,24 @@ TEST(CosignedCheckpointTest, KeptAcrossARestartOnlyIfItVerifies) {
 TEST(AuditTotalsTest, TreeSizeAndTotalsAgreeWhileTheLogGrows) {
   auto ledger = testing::InitTestLedger();
   ASSERT_NE(ledger, nullptr);
-  testing::UurodProcess uurod(ledger->data);
+  testing::UurodProcess uurod(ledger->data, {"--rate-limit", "0"});
   ASSERT_TRUE(uurod.Start().ok());
   client::LedgerClient writer(testing::OwnChannel(uurod.address()));
   client::LedgerClient reader(testing::OwnChannel(uurod.address()));
-  // Every entry after genesis enrols one resident, so a consistent answer
-  // has active_residents == tree_size - 1.
+  SecretKey owner = SecretKey::Generate();
+  auto fund = testing::SetUpOpenRound(writer, ledger->steward, {}, owner, {});
+  ASSERT_TRUE(fund.ok()) << fund.status();
+  auto round_totals = [&](v1::RoundTotals* totals) {
+    grpc::ClientContext context;
+    v1::GetRoundTotalsRequest request;
+    request.set_round_id(fund->round_id);
+    return reader.audit().GetRoundTotals(&context, request, totals);
+  };
+  v1::RoundTotals start;
+  ASSERT_TRUE(round_totals(&start).ok());
+  // Every entry from here on enrols one resident, so a consistent answer
+  // (the round's totals and the fund's size read at one tree size) has as
+  // many more residents as entries.
   std::atomic<bool> done{false};
   absl::Status wrote;
   std::thread enrol([&] {
@@ -249,18 +262,25 @@ TEST(AuditTotalsTest, TreeSizeAndTotalsAgreeWhileTheLogGrows) {
     done = true;
   });
   int reads = 0;
+  int mixed = 0;
   while (!done) {
-    grpc::ClientContext context;
-    v1::FundTotals totals;
-    grpc::Status status = reader.audit().GetFundTotals(
-        &context, v1::GetFundTotalsRequest(), &totals);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    ASSERT_EQ(totals.active_residents() + 1, totals.tree_size()) << reads;
+    v1::RoundTotals totals;
+    grpc::Status status = round_totals(&totals);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    if (!status.ok()) break;
+    if (totals.residents() - start.residents() !=
+        totals.tree_size() - start.tree_size()) {
+      ++mixed;
+    }
     ++reads;
   }
   enrol.join();
   EXPECT_TRUE(wrote.ok()) << wrote;
   EXPECT_GT(reads, 0);
+  EXPECT_EQ(mixed, 0) << "of " << reads << " answers";
+  v1::RoundTotals end;
+  ASSERT_TRUE(round_totals(&end).ok());
+  EXPECT_EQ(end.residents() - start.residents(), 3000u);
 }
 
 }  // namespace

@@ -17,23 +17,28 @@ namespace {
 using testing::CommandResult;
 using testing::RunCommand;
 
-bool HaveOpenssl() {
-  return RunCommand({"/bin/sh", "-c", "command -v openssl"}).exit_code == 0;
+// The path of the openssl command, or "" if there is none.
+std::string Openssl() {
+  CommandResult found = RunCommand({"/bin/sh", "-c", "command -v openssl"});
+  std::string path = found.output;
+  while (!path.empty() && path.back() == '\n') path.pop_back();
+  return found.exit_code == 0 ? path : "";
 }
 
 // Makes ca.pem (and ca.key) in `dir`; with `server`, also server.pem and
 // server.key for 127.0.0.1, signed by that authority.
 void MakeCertificates(const testing::TempDir& dir, bool server) {
   const std::string d = dir.path();
+  const std::string openssl = Openssl();
   CommandResult ca = RunCommand(
-      {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+      {openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
        "-subj", "/CN=Uuro test CA", "-keyout", d + "/ca.key", "-out",
        d + "/ca.pem", "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
        "keyUsage=critical,keyCertSign,cRLSign"});
   ASSERT_EQ(ca.exit_code, 0) << ca.output;
   if (!server) return;
   CommandResult request =
-      RunCommand({"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj",
+      RunCommand({openssl, "req", "-newkey", "rsa:2048", "-nodes", "-subj",
                   "/CN=127.0.0.1", "-keyout", d + "/server.key", "-out",
                   d + "/server.csr"});
   ASSERT_EQ(request.exit_code, 0) << request.output;
@@ -47,14 +52,15 @@ void MakeCertificates(const testing::TempDir& dir, bool server) {
     std::fclose(ext);
   }
   CommandResult sign = RunCommand(
-      {"openssl", "x509", "-req", "-in", d + "/server.csr", "-CA",
-       d + "/ca.pem", "-CAkey", d + "/ca.key", "-CAcreateserial", "-days", "2",
-       "-extfile", d + "/server.ext", "-out", d + "/server.pem"});
+      {openssl, "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.pem",
+       "-CAkey", d + "/ca.key", "-CAcreateserial", "-days", "2", "-extfile",
+       d + "/server.ext", "-out", d + "/server.pem"});
   ASSERT_EQ(sign.exit_code, 0) << sign.output;
 }
 
 TEST(UurodTlsTest, ReadsWorkOverTlsAndPlaintextIsRefused) {
-  if (!HaveOpenssl()) GTEST_SKIP() << "no openssl command to make certificates";
+  if (Openssl().empty())
+    GTEST_SKIP() << "no openssl command to make certificates";
   auto ledger = testing::InitTestLedger();
   ASSERT_NE(ledger, nullptr);
   testing::TempDir certs;
