@@ -47,7 +47,6 @@ inline bool HoldsStorageDetail(absl::StatusCode code,
       "While open",
       "While appending",
       "While fsync",
-      "/",  // A path.
   };
   for (std::string_view marker : kMarkers) {
     if (message.find(marker) != std::string_view::npos) return true;
