@@ -7,6 +7,7 @@
 #include "ledger/fund/transaction.h"
 #include "ledger/tlog/merkle.h"
 #include "ledger/tlog/status_macros.h"
+#include "ledger/tlog/wall_clock.h"
 #include "uuro/v1/transaction.pb.h"
 #include "uuro/v1/transparency.grpc.pb.h"
 
@@ -59,7 +60,8 @@ absl::StatusOr<std::vector<Cosignature>> RequireCosignatures(
     const std::vector<PublicKey>& council, size_t required) {
   UURO_ASSIGN_OR_RETURN(Note opened, OpenNote(note, {log_key}));
   std::vector<Cosignature> valid =
-      VerifyCosignatures(opened.text, opened.unverified, council);
+      VerifyCosignatures(opened.text, opened.unverified, council,
+                         CosignatureClock{WallClockMs() / 1000});
   if (valid.size() < required) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the checkpoint carries ", valid.size(), " valid council cosignature",

@@ -1,7 +1,12 @@
 #include "services/data_dir.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -101,7 +106,7 @@ absl::StatusOr<std::unique_ptr<LogStore>> OpenOrCreateCopy(
   std::filesystem::create_directories(dir.root, ec);
   std::unique_ptr<LogStore> store;
   if (std::filesystem::exists(dir.db(), ec)) {
-    UURO_ASSIGN_OR_RETURN(store, OpenRocksLogStore(dir.db()));
+    UURO_ASSIGN_OR_RETURN(store, OpenStore(dir.db()));
   } else {
     UURO_ASSIGN_OR_RETURN(store, CreateRocksLogStore(dir.db()));
   }
@@ -114,6 +119,46 @@ absl::StatusOr<std::unique_ptr<LogStore>> OpenOrCreateCopy(
           absl::StrCat("cannot write ", dir.log_vkey()));
     }
   }
+  return store;
+}
+
+absl::Status ExplainOpenFailure(const std::string& db, absl::Status status) {
+  if (!absl::IsUnavailable(status) ||
+      status.message().find("in use by another process") ==
+          std::string_view::npos) {
+    return status;
+  }
+  // RocksDB says "lock" both when another process holds the LOCK file and
+  // when the LOCK file cannot be opened at all: try what it tried.
+  const std::string lock = db + "/LOCK";
+  int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    const int err = errno;
+    return absl::PermissionDeniedError(absl::StrCat(
+        "cannot open the ledger in ", db, ": ", lock, ": ", std::strerror(err),
+        " (uurod must be able to write its data folder: check the folder's "
+        "owner and mode, and that its filesystem is not mounted read-only)"));
+  }
+  struct flock request = {};
+  request.l_type = F_WRLCK;
+  request.l_whence = SEEK_SET;
+  const int locked = ::fcntl(fd, F_SETLK, &request);
+  const int err = errno;
+  if (locked == 0) {
+    request.l_type = F_UNLCK;
+    ::fcntl(fd, F_SETLK, &request);
+  }
+  ::close(fd);
+  if (locked == 0 || err == EAGAIN || err == EWOULDBLOCK || err == EACCES) {
+    return status;  // Held by another process (or was, a moment ago).
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      "cannot lock the ledger in ", db, ": ", lock, ": ", std::strerror(err)));
+}
+
+absl::StatusOr<std::unique_ptr<LogStore>> OpenStore(const std::string& db) {
+  auto store = OpenRocksLogStore(db);
+  if (!store.ok()) return ExplainOpenFailure(db, store.status());
   return store;
 }
 

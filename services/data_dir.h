@@ -53,6 +53,16 @@ std::string DefaultDataDir();
 absl::StatusOr<std::unique_ptr<LogStore>> OpenOrCreateCopy(
     const DataDir& dir, const std::string& vkey);
 
+// Opens the store in `db` (OpenRocksLogStore), telling apart why a store
+// cannot be opened that RocksDB reports alike as a lock failure: a folder
+// that another process holds stays UNAVAILABLE "in use by another process";
+// a folder uurod cannot write (read-only filesystem, permissions, LOCK not a
+// file) is PERMISSION_DENIED with the operating system's reason.
+absl::StatusOr<std::unique_ptr<LogStore>> OpenStore(const std::string& db);
+
+// The diagnosis OpenStore makes of `status`, a failure to open `db`.
+absl::Status ExplainOpenFailure(const std::string& db, absl::Status status);
+
 }  // namespace uuro::server
 
 #endif  // SERVICES_DATA_DIR_H_

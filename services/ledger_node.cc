@@ -1,17 +1,29 @@
 #include "services/ledger_node.h"
 
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
 #include "absl/strings/str_cat.h"
 #include "ledger/fund/queries.h"
 #include "ledger/fund/transaction.h"
 #include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/cosignature.h"
 #include "ledger/tlog/merkle.h"
+#include "ledger/tlog/read_text.h"
 #include "ledger/tlog/status_macros.h"
+#include "ledger/tlog/wall_clock.h"
 
 namespace uuro::server {
 
 absl::StatusOr<std::unique_ptr<LedgerNode>> LedgerNode::Open(
     const DataDir& dir, const Options& options) {
-  auto store = OpenRocksLogStore(dir.db());
+  auto store = OpenStore(dir.db());
   if (absl::IsNotFound(store.status())) {
     return absl::NotFoundError(absl::StrCat(
         "no ledger in ", dir.root, "; create one with: uurod init --data ",
@@ -31,8 +43,102 @@ absl::StatusOr<std::unique_ptr<LedgerNode>> LedgerNode::Open(
                         NoteSigner::Create(named.name(), std::move(key)));
   std::unique_ptr<LogStore> opened = std::move(*store);
   if (options.wrap_store) opened = options.wrap_store(std::move(opened));
-  return std::unique_ptr<LedgerNode>(new LedgerNode(
+  auto node = std::unique_ptr<LedgerNode>(new LedgerNode(
       std::move(opened), std::move(signer), fund.origin(), options));
+  UURO_RETURN_IF_ERROR(
+      node->LoadCosignedCheckpoint(dir.root + "/cosigned-checkpoint"));
+  return node;
+}
+
+namespace {
+
+// Writes `text` to `path` so that a crash leaves the old file or the new one:
+// a synced temporary file renamed over it, then the folder synced.
+absl::Status WriteFileAtomically(const std::string& path,
+                                 const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot write ", tmp, ": ", std::strerror(errno)));
+  }
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = errno;
+      ::close(fd);
+      return absl::UnavailableError(
+          absl::StrCat("cannot write ", tmp, ": ", std::strerror(err)));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    return absl::UnavailableError(absl::StrCat("cannot sync ", tmp));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot rename ", tmp, ": ", std::strerror(errno)));
+  }
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status LedgerNode::LoadCosignedCheckpoint(const std::string& path) {
+  cosigned_file_ = path;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return absl::OkStatus();
+  auto set_aside = [&](std::string_view why) {
+    spdlog::warn("event=cosigned_checkpoint_ignored file={} reason=\"{}\"",
+                 path, why);
+    return absl::OkStatus();
+  };
+  absl::StatusOr<std::string> text = ReadText(path);
+  if (!text.ok()) return set_aside(std::string(text.status().message()));
+  absl::StatusOr<Note> note = OpenNote(*text, {verifier_});
+  if (!note.ok()) return set_aside(std::string(note.status().message()));
+  absl::StatusOr<Checkpoint> cp = ParseCheckpoint(note->text);
+  if (!cp.ok()) return set_aside(std::string(cp.status().message()));
+  if (cp->origin != origin_) return set_aside("another origin");
+  absl::StatusOr<v1::FundRecord> fund = fund::ReadFund(state_);
+  if (!fund.ok()) return fund.status();
+  std::vector<PublicKey> council;
+  for (const std::string& k : fund->council_keys()) {
+    if (k.size() != kPublicKeySize) continue;
+    PublicKey key;
+    std::copy(k.begin(), k.end(), key.begin());
+    council.push_back(key);
+  }
+  if (VerifyCosignatures(note->text, note->unverified, council,
+                         CosignatureClock{WallClockMs() / 1000})
+          .empty()) {
+    return set_aside("no valid council cosignature");
+  }
+  // Signed by this log and cosigned: the store must hold this very tree, or
+  // serving from it would show the witnesses a fork.
+  absl::StatusOr<Hash> root =
+      cp->size <= store_->size()
+          ? RootAt(*store_, cp->size)
+          : absl::StatusOr<Hash>(absl::OutOfRangeError("beyond the store"));
+  if (!root.ok() || *root != cp->root) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "witnesses cosigned a checkpoint of ", cp->size, " entries (", path,
+        ") that the store of ", store_->size(),
+        " entries does not hold: the store lost entries it had published; "
+        "rebuild it from a mirror (uurod rebuild) instead of signing a fork"));
+  }
+  absl::MutexLock lock(&cosigned_mu_);
+  cosigned_ = std::make_shared<SignedCheckpoint>(
+      SignedCheckpoint{*text, cp->size, cp->root});
+  return absl::OkStatus();
 }
 
 LedgerNode::LedgerNode(std::unique_ptr<LogStore> store, NoteSigner signer,
@@ -59,6 +165,13 @@ void LedgerNode::set_cosigned_checkpoint(
     std::shared_ptr<const SignedCheckpoint> cp) {
   absl::MutexLock lock(&cosigned_mu_);
   if (cosigned_ == nullptr || cp->size >= cosigned_->size) {
+    if (!cosigned_file_.empty()) {
+      absl::Status kept = WriteFileAtomically(cosigned_file_, cp->note);
+      if (!kept.ok()) {
+        spdlog::warn("event=cosigned_checkpoint_not_kept reason=\"{}\"",
+                     std::string(kept.message()));
+      }
+    }
     cosigned_ = std::move(cp);
   }
 }

@@ -55,7 +55,10 @@ class LedgerNode final : public LedgerView, public LedgerWriter {
     return sequencer_->checkpoint();
   }
   // The newest checkpoint that witnesses cosigned, with their lines after
-  // the log's signature; null until one did.
+  // the log's signature; null until one did. It is kept in the data folder
+  // (cosigned-checkpoint, replaced atomically) and read back on Open, after
+  // checking the log's signature, at least one council cosignature not
+  // dated in the future, and that the store holds that very tree.
   std::shared_ptr<const SignedCheckpoint> cosigned_checkpoint() const override;
   void set_cosigned_checkpoint(std::shared_ptr<const SignedCheckpoint> cp);
   // The latest checkpoint, carrying cosignatures if witnesses cosigned
@@ -79,6 +82,10 @@ class LedgerNode final : public LedgerView, public LedgerWriter {
   LedgerNode(std::unique_ptr<LogStore> store, NoteSigner signer,
              std::string origin, const Options& options);
   absl::StatusOr<fund::VerifiedTx> Admit(ByteView envelope);
+  // Reads back the cosigned checkpoint kept in `path` (see above). A file
+  // that does not verify is set aside with a warning; one that verifies but
+  // names a tree the store does not hold is FAILED_PRECONDITION.
+  absl::Status LoadCosignedCheckpoint(const std::string& path);
   // Counts a submission of payload `kind` (0: unknown) in metrics_.
   void Count(int kind, const absl::StatusOr<fund::ApplyResult>& result);
 
@@ -92,6 +99,7 @@ class LedgerNode final : public LedgerView, public LedgerWriter {
   mutable absl::Mutex cosigned_mu_;
   std::shared_ptr<const SignedCheckpoint> cosigned_
       ABSL_GUARDED_BY(cosigned_mu_);
+  std::string cosigned_file_;  // Empty: kept in memory only.
   std::atomic<bool> publish_witnessed_{false};
   std::unique_ptr<Sequencer> sequencer_;  // Last: stops before the rest goes.
 };

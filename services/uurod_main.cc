@@ -253,8 +253,8 @@ CLI::App* AddInitCommand(CLI::App& app, InitFlags& init) {
       ->capture_default_str();
   init_cmd->footer(
       "Example:\n  uurod init --data /var/lib/uuro --origin "
-      "fund.example-town.fi/2027 --steward-key $(uuro key show --key "
-      "steward.key)");
+      "fund.example-town.fi/2027 --steward-key $(uuro --key steward.key "
+      "key show)");
 
   return init_cmd;
 }

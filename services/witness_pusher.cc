@@ -11,6 +11,7 @@
 #include "ledger/tlog/cosignature.h"
 #include "ledger/tlog/merkle.h"
 #include "ledger/tlog/note.h"
+#include "ledger/tlog/wall_clock.h"
 #include "ledger/tlog/witness_protocol.h"
 
 namespace uuro::server {
@@ -201,7 +202,8 @@ absl::StatusOr<std::string> WitnessPusher::CouncilLines(
     return absl::InvalidArgumentError("the answer is not signature lines");
   }
   std::vector<Cosignature> valid =
-      VerifyCosignatures(opened->text, opened->unverified, council_);
+      VerifyCosignatures(opened->text, opened->unverified, council_,
+                         CosignatureClock{WallClockMs() / 1000});
   if (valid.empty()) {
     return absl::InvalidArgumentError(
         "no cosignature by a council key in the answer");

@@ -166,7 +166,7 @@ int Verify(Context& ctx, size_t required_cosignatures) {
     }
   }
   if (!report.ok()) {
-    std::fprintf(stderr, "uuro: audit verify FAILED\n");
+    if (!ctx.json) std::fprintf(stderr, "uuro: audit verify FAILED\n");
     return Fail(ctx, report.status());
   }
   nlohmann::json json = {

@@ -28,7 +28,10 @@ struct Context {
   // Set by the command that ran; main returns it.
   int exit_code = 0;
 
-  // The connected client; made on first use.
+  // The connected client; made on first use. Before it is handed out the
+  // first time, the server's identity is checked (CheckServerIdentity): a
+  // server that is not the pinned ledger throws ServerRefused, so nothing is
+  // read from it or signed for it.
   client::LedgerClient& Client();
   // The key named by --key / UURO_KEY.
   absl::StatusOr<SecretKey> Key();
@@ -52,18 +55,39 @@ struct Context {
   absl::StatusOr<NoteVerifier> PinnedLogKey(const std::string& origin);
 
  private:
+  // Asks the server for its fund record and latest checkpoint and checks
+  // them against the pinned log key (--vkey, or the key pinned on first
+  // contact, which this pins if there is none yet): the fund's origin must
+  // be the key's name and the checkpoint must verify with the key.
+  // FAILED_PRECONDITION naming both keys otherwise.
+  absl::Status CheckServerIdentity();
+
+  bool identity_checked_ = false;
+  std::optional<NoteVerifier> log_key_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<client::LedgerClient> client_;
   std::optional<std::string> currency_;
   std::optional<std::string> origin_;
 };
 
+// Thrown by Context::Client() when the server is not the pinned ledger; main
+// reports it with Fail.
+struct ServerRefused {
+  absl::Status status;
+};
+
 // A C2SP verifier key read from the file `path` (such as log.vkey).
 absl::StatusOr<NoteVerifier> ReadVerifierKeyFile(const std::string& path);
 
 // Turns a failure into one line on stderr and exit code 1. Refusals name the
-// code and the server's reason; an unreachable server says so plainly.
+// code and the server's reason; an unreachable server says so plainly. With
+// --json the line is a JSON object instead, still on stderr:
+// {"error":{"code":"FAILED_PRECONDITION","message":"..."}}.
 int Fail(const Context& ctx, const absl::Status& status);
+// The same for an error that is not a status (such as a command line that
+// does not parse): `code` names it, `exit_code` is returned.
+int FailWith(const Context& ctx, const std::string& code,
+             const std::string& message, int exit_code);
 
 // Prints `json` as is with --json, else `text`.
 void Print(const Context& ctx, const nlohmann::json& json,

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 
+#include "absl/strings/str_cat.h"
 #include "clients/checkpoint_store.h"
 #include "clients/uuro/commands.h"
 #include "clients/uuro/context.h"
@@ -31,6 +32,9 @@ int main(int argc, char** argv) {
       "can verify the signed log."};
   app.set_version_flag("--version", std::string("uuro 0.1.0"));
   app.require_subcommand(1);
+  // Global options (--json, --server, --key, ...) are accepted after the verb
+  // too: every subcommand, added below, inherits this.
+  app.fallthrough();
   app.add_option("--server", ctx.server, "uurod address (UURO_SERVER)")
       ->capture_default_str();
   app.add_option("--key", ctx.key_file, "your secret key file (UURO_KEY)");
@@ -59,6 +63,18 @@ int main(int argc, char** argv) {
   AddCardCommand(app, ctx);
   AddGovernanceCommands(app, ctx);
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version end parsing with exit code 0: print as CLI11 does.
+    // A command line that does not parse may not have set --json yet.
+    for (int i = 1; i < argc; ++i) {
+      if (std::string(argv[i]) == "--json") ctx.json = true;
+    }
+    if (e.get_exit_code() == 0 || !ctx.json) return app.exit(e);
+    return FailWith(ctx, "INVALID_ARGUMENT", e.what(), e.get_exit_code());
+  } catch (const ServerRefused& refused) {
+    return Fail(ctx, refused.status);
+  }
   return ctx.exit_code;
 }

@@ -94,6 +94,18 @@ absl::StatusOr<CosignerKey> ParseCosignerKey(std::string_view text) {
 std::vector<Cosignature> VerifyCosignatures(
     std::string_view text, absl::Span<const NoteSignature> signatures,
     absl::Span<const PublicKey> keys) {
+  return VerifyCosignatures(text, signatures, keys,
+                            CosignatureClock{kMaxTimestamp, 0});
+}
+
+std::vector<Cosignature> VerifyCosignatures(
+    std::string_view text, absl::Span<const NoteSignature> signatures,
+    absl::Span<const PublicKey> keys, const CosignatureClock& clock) {
+  const uint64_t latest =
+      clock.max_skew_seconds >= kMaxTimestamp ||
+              clock.now_seconds > kMaxTimestamp - clock.max_skew_seconds
+          ? kMaxTimestamp
+          : clock.now_seconds + clock.max_skew_seconds;
   std::vector<Cosignature> out;
   for (const NoteSignature& line : signatures) {
     absl::StatusOr<Bytes> blob = Base64Decode(line.base64);
@@ -103,7 +115,7 @@ std::vector<Cosignature> VerifyCosignatures(
     }
     uint64_t timestamp =
         ReadBigEndian64(ByteView(*blob).subspan(kKeyIdSize, kTimestampSize));
-    if (timestamp > kMaxTimestamp) continue;
+    if (timestamp > kMaxTimestamp || timestamp > latest) continue;
     Signature sig;
     std::copy(blob->end() - kSignatureSize, blob->end(), sig.begin());
     for (const PublicKey& key : keys) {

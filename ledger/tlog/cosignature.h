@@ -71,6 +71,21 @@ std::vector<Cosignature> VerifyCosignatures(
     std::string_view text, absl::Span<const NoteSignature> signatures,
     absl::Span<const PublicKey> keys);
 
+// How far in the future a cosignature's timestamp may lie: a witness whose
+// clock runs ahead, or a forged timestamp, must not vouch for a time that has
+// not come. Seconds since the epoch.
+struct CosignatureClock {
+  uint64_t now_seconds = 0;
+  uint64_t max_skew_seconds = 5 * 60;
+};
+
+// As above, and cosignatures timestamped more than `clock.max_skew_seconds`
+// after `clock.now_seconds` are skipped too (the signature semantics are the
+// same; only the time is checked).
+std::vector<Cosignature> VerifyCosignatures(
+    std::string_view text, absl::Span<const NoteSignature> signatures,
+    absl::Span<const PublicKey> keys, const CosignatureClock& clock);
+
 }  // namespace uuro
 
 #endif  // LEDGER_TLOG_COSIGNATURE_H_
