@@ -3,6 +3,8 @@
 //   DIR/db/        the RocksDB ledger (docs/log-format.md)
 //   DIR/log.key    the log signing key, mode 0600; it never leaves DIR
 //   DIR/log.vkey   the log's C2SP verifier key, for anyone to pin
+//   DIR/published-checkpoint  the latest checkpoint handed out, kept apart
+//                  from db/ (services/published_checkpoint.h)
 //   DIR/admin.sock while serving: backups (services/admin_socket.h)
 #ifndef SERVICES_DATA_DIR_H_
 #define SERVICES_DATA_DIR_H_
@@ -22,6 +24,9 @@ struct DataDir {
   std::string db() const { return root + "/db"; }
   std::string log_key() const { return root + "/log.key"; }
   std::string log_vkey() const { return root + "/log.vkey"; }
+  std::string published_checkpoint() const {
+    return root + "/published-checkpoint";
+  }
 };
 
 struct InitOptions {
