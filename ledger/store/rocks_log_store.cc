@@ -387,6 +387,20 @@ absl::Status RocksLogStore::ResumeAfterFailedWrite() {
   // write until it is told to resume; it re-checks the disk when it is.
   UURO_RETURN_IF_ERROR(
       FromRocks(db_->Resume(), "the store cannot write again yet"));
+  // RocksDB goes on writing to the write-ahead log whose write failed until
+  // a memtable switch opens a new one, and its file writer (with Debian's
+  // asserts on) aborts the process on the next write to it: a full disk
+  // while the log was written killed uurod once space was freed. Resume
+  // switches only families with data in memory; a marker in the unused
+  // default family, kept out of the log, and its flush force the switch.
+  rocksdb::WriteOptions unlogged;
+  unlogged.disableWAL = true;
+  UURO_RETURN_IF_ERROR(FromRocks(
+      db_->Put(unlogged, db_->DefaultColumnFamily(), "resumed", ""),
+      "the store cannot write again yet"));
+  UURO_RETURN_IF_ERROR(
+      FromRocks(db_->Flush(rocksdb::FlushOptions(), db_->DefaultColumnFamily()),
+                "the store cannot write again yet"));
   write_failed_ = false;
   return absl::OkStatus();
 }
