@@ -34,9 +34,9 @@ absl::StatusOr<std::unique_ptr<LedgerNode>> LedgerNode::Open(
   // first (a crash can fall between a commit and its record).
   UURO_ASSIGN_OR_RETURN(auto published, PublishedCheckpointFile::Open(
                                             dir.published_checkpoint()));
-  UURO_RETURN_IF_ERROR(CheckStoreAgainstPublished(
-      **store, signer.verifier(), fund.origin(), published->latest(),
-      dir.root));
+  UURO_RETURN_IF_ERROR(
+      CheckStoreAgainstPublished(**store, signer.verifier(), fund.origin(),
+                                 published->latest(), dir.root));
   const std::string stored = (*store)->checkpoint();
   if (!stored.empty() && published->latest() != stored) {
     UURO_RETURN_IF_ERROR(published->Write(stored));

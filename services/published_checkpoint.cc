@@ -25,7 +25,8 @@ constexpr size_t kMaxNote = kSlotSize - kHeaderSize - kHashSize;
 std::string ErrnoText() { return std::strerror(errno); }
 
 void PutLe(std::string& out, uint64_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
+  for (int i = 0; i < bytes; ++i)
+    out.push_back(static_cast<char>(v >> (8 * i)));
 }
 
 uint64_t GetLe(const char* p, int bytes) {
@@ -53,8 +54,8 @@ struct Slot {
 };
 
 std::optional<Slot> DecodeSlot(std::string_view slot) {
-  if (slot.size() != kSlotSize ||
-      slot.substr(0, sizeof kMagic) != std::string_view(kMagic, sizeof kMagic)) {
+  if (slot.size() != kSlotSize || slot.substr(0, sizeof kMagic) !=
+                                      std::string_view(kMagic, sizeof kMagic)) {
     return std::nullopt;
   }
   uint64_t sequence = GetLe(slot.data() + 8, 8);
@@ -101,8 +102,8 @@ absl::Status SyncFolder(const std::string& dir) {
 
 absl::StatusOr<std::unique_ptr<PublishedCheckpointFile>>
 PublishedCheckpointFile::Open(std::string path) {
-  auto file =
-      std::unique_ptr<PublishedCheckpointFile>(new PublishedCheckpointFile(path));
+  auto file = std::unique_ptr<PublishedCheckpointFile>(
+      new PublishedCheckpointFile(path));
   int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0 && errno == ENOENT) return file;  // Created on the first Write.
   if (fd < 0) {
@@ -114,15 +115,17 @@ PublishedCheckpointFile::Open(std::string path) {
   std::optional<Slot> best;
   for (size_t i = 0; n > 0 && i < 2; ++i) {
     if (static_cast<size_t>(n) < (i + 1) * kSlotSize) break;
-    auto slot = DecodeSlot(std::string_view(data).substr(i * kSlotSize, kSlotSize));
+    auto slot =
+        DecodeSlot(std::string_view(data).substr(i * kSlotSize, kSlotSize));
     if (slot && (!best || slot->sequence > best->sequence)) best = slot;
   }
   absl::MutexLock lock(&file->mu_);
   file->fd_ = fd;
   if (!best) {
     return absl::DataLossError(absl::StrCat(
-        path, " holds no readable checkpoint record; if the ledger is known to "
-              "be whole, move the file away and start again"));
+        path,
+        " holds no readable checkpoint record; if the ledger is known to "
+        "be whole, move the file away and start again"));
   }
   file->sequence_ = best->sequence;
   file->latest_ = std::move(best->note);
@@ -169,8 +172,9 @@ absl::Status PublishedCheckpointFile::Create(const std::string& first_slot) {
 
 absl::Status PublishedCheckpointFile::Write(const std::string& note) {
   if (note.size() > kMaxNote) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "a checkpoint note of ", note.size(), " bytes does not fit the record"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("a checkpoint note of ", note.size(),
+                     " bytes does not fit the record"));
   }
   absl::MutexLock lock(&mu_);
   const uint64_t sequence = sequence_ + 1;
@@ -221,8 +225,10 @@ absl::Status CheckStoreAgainstPublished(
   auto root = RootAt(store, cp->size);
   if (!root.ok() || *root != cp->root) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "the ledger in ", data_dir, "/db is not consistent with the checkpoint "
-        "this log already published at ", cp->size, " entries (",
+        "the ledger in ", data_dir,
+        "/db is not consistent with the checkpoint "
+        "this log already published at ",
+        cp->size, " entries (",
         root.ok() ? "another tree" : std::string(root.status().message()),
         "). ", advice));
   }

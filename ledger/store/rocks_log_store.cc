@@ -395,9 +395,9 @@ absl::Status RocksLogStore::ResumeAfterFailedWrite() {
   // default family, kept out of the log, and its flush force the switch.
   rocksdb::WriteOptions unlogged;
   unlogged.disableWAL = true;
-  UURO_RETURN_IF_ERROR(FromRocks(
-      db_->Put(unlogged, db_->DefaultColumnFamily(), "resumed", ""),
-      "the store cannot write again yet"));
+  UURO_RETURN_IF_ERROR(
+      FromRocks(db_->Put(unlogged, db_->DefaultColumnFamily(), "resumed", ""),
+                "the store cannot write again yet"));
   UURO_RETURN_IF_ERROR(
       FromRocks(db_->Flush(rocksdb::FlushOptions(), db_->DefaultColumnFamily()),
                 "the store cannot write again yet"));

@@ -135,8 +135,8 @@ class TrackedFolder final : public rocksdb::FSDirectoryWrapper {
       const IOOptions& options, IODebugContext* dbg,
       const rocksdb::DirFsyncOptions& dir_options) override {
     if (fs_.crashed()) return IOStatus::IOError("power lost");
-    IOStatus s = FSDirectoryWrapper::FsyncWithDirOptions(options, dbg,
-                                                         dir_options);
+    IOStatus s =
+        FSDirectoryWrapper::FsyncWithDirOptions(options, dbg, dir_options);
     if (s.ok()) fs_.FolderSynced(name_);
     return s;
   }
@@ -207,8 +207,8 @@ uint64_t PowerLossFileSystem::LoseUnsynced(std::mt19937_64& random,
     if (f.size <= f.synced) continue;
     uint64_t keep = f.synced;
     if (harsh) {
-      keep += std::uniform_int_distribution<uint64_t>(0, f.size - f.synced)(
-          random);
+      keep +=
+          std::uniform_int_distribution<uint64_t>(0, f.size - f.synced)(random);
     }
     dropped += f.size - keep;
     std::error_code ec;
@@ -321,8 +321,8 @@ IOStatus PowerLossFileSystem::RenameFile(const std::string& from,
     files_[dst] = it->second;
     files_.erase(it);
   }
-  if (auto it = pending_.find(src); it != pending_.end() &&
-                                    !it->second.renamed_from) {
+  if (auto it = pending_.find(src);
+      it != pending_.end() && !it->second.renamed_from) {
     // A file created and renamed before any folder sync: on a crash it is
     // simply gone, under either name.
     pending_.erase(it);

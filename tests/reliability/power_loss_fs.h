@@ -70,10 +70,10 @@ class PowerLossFileSystem final : public rocksdb::FileSystemWrapper {
       const rocksdb::FileOptions& options,
       std::unique_ptr<rocksdb::FSWritableFile>* r,
       rocksdb::IODebugContext* dbg) override;
-  rocksdb::IOStatus NewRandomRWFile(
-      const std::string& name, const rocksdb::FileOptions& options,
-      std::unique_ptr<rocksdb::FSRandomRWFile>* r,
-      rocksdb::IODebugContext* dbg) override;
+  rocksdb::IOStatus NewRandomRWFile(const std::string& name,
+                                    const rocksdb::FileOptions& options,
+                                    std::unique_ptr<rocksdb::FSRandomRWFile>* r,
+                                    rocksdb::IODebugContext* dbg) override;
   rocksdb::IOStatus NewDirectory(const std::string& name,
                                  const rocksdb::IOOptions& options,
                                  std::unique_ptr<rocksdb::FSDirectory>* r,

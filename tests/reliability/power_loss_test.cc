@@ -143,8 +143,8 @@ class PowerLossTest : public ::testing::Test {
         if (cp.ok()) {
           auto [it, fresh] = handed_out_.emplace(cp->size, cp->root);
           if (!fresh && it->second != cp->root) {
-            errors_.push_back(absl::StrCat("two checkpoints of size ",
-                                           cp->size, " were handed out"));
+            errors_.push_back(absl::StrCat("two checkpoints of size ", cp->size,
+                                           " were handed out"));
           }
         } else {
           errors_.push_back("a receipt without a checkpoint");
@@ -174,8 +174,8 @@ class PowerLossTest : public ::testing::Test {
           << "acknowledged entry " << acks_[i].index << " changed";
       ++entries_checked_;
     }
-    for (auto it = handed_out_.lower_bound(first_size);
-         it != handed_out_.end(); ++it) {
+    for (auto it = handed_out_.lower_bound(first_size); it != handed_out_.end();
+         ++it) {
       ASSERT_LE(it->first, store.size())
           << "a checkpoint of " << it->first << " entries was handed out; "
           << "the log holds " << store.size();
@@ -292,8 +292,8 @@ class PowerLossTest : public ::testing::Test {
   void Finish() {
     auto node = OpenNode();
     ASSERT_TRUE(node.ok()) << node.status();
-    ASSERT_NO_FATAL_FAILURE(Verify((*node)->store(), verified_acks_,
-                                   verified_size_));
+    ASSERT_NO_FATAL_FAILURE(
+        Verify((*node)->store(), verified_acks_, verified_size_));
     for (Writer& w : writers_) {
       if (!w.pending) continue;
       auto receipt = (*node)->Submit(*w.pending);
