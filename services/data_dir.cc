@@ -156,8 +156,9 @@ absl::Status ExplainOpenFailure(const std::string& db, absl::Status status) {
       "cannot lock the ledger in ", db, ": ", lock, ": ", std::strerror(err)));
 }
 
-absl::StatusOr<std::unique_ptr<LogStore>> OpenStore(const std::string& db) {
-  auto store = OpenRocksLogStore(db);
+absl::StatusOr<std::unique_ptr<LogStore>> OpenStore(const std::string& db,
+                                                    rocksdb::Env* env) {
+  auto store = OpenRocksLogStore(db, env);
   if (!store.ok()) return ExplainOpenFailure(db, store.status());
   return store;
 }

@@ -3,6 +3,8 @@
 //   DIR/db/        the RocksDB ledger (docs/log-format.md)
 //   DIR/log.key    the log signing key, mode 0600; it never leaves DIR
 //   DIR/log.vkey   the log's C2SP verifier key, for anyone to pin
+//   DIR/published-checkpoint  the latest checkpoint handed out, kept apart
+//                  from db/ (services/published_checkpoint.h)
 //   DIR/admin.sock while serving: backups (services/admin_socket.h)
 #ifndef SERVICES_DATA_DIR_H_
 #define SERVICES_DATA_DIR_H_
@@ -15,6 +17,10 @@
 #include "ledger/tlog/keys.h"
 #include "ledger/tlog/log_store.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace uuro::server {
 
 struct DataDir {
@@ -22,6 +28,9 @@ struct DataDir {
   std::string db() const { return root + "/db"; }
   std::string log_key() const { return root + "/log.key"; }
   std::string log_vkey() const { return root + "/log.vkey"; }
+  std::string published_checkpoint() const {
+    return root + "/published-checkpoint";
+  }
 };
 
 struct InitOptions {
@@ -58,7 +67,10 @@ absl::StatusOr<std::unique_ptr<LogStore>> OpenOrCreateCopy(
 // that another process holds stays UNAVAILABLE "in use by another process";
 // a folder uurod cannot write (read-only filesystem, permissions, LOCK not a
 // file) is PERMISSION_DENIED with the operating system's reason.
-absl::StatusOr<std::unique_ptr<LogStore>> OpenStore(const std::string& db);
+// `env`, if given, is the RocksDB environment (tests pass one that simulates
+// power loss).
+absl::StatusOr<std::unique_ptr<LogStore>> OpenStore(
+    const std::string& db, rocksdb::Env* env = nullptr);
 
 // The diagnosis OpenStore makes of `status`, a failure to open `db`.
 absl::Status ExplainOpenFailure(const std::string& db, absl::Status status);

@@ -23,7 +23,7 @@ namespace uuro::server {
 
 absl::StatusOr<std::unique_ptr<LedgerNode>> LedgerNode::Open(
     const DataDir& dir, const Options& options) {
-  auto store = OpenStore(dir.db());
+  auto store = OpenStore(dir.db(), options.store_env);
   if (absl::IsNotFound(store.status())) {
     return absl::NotFoundError(absl::StrCat(
         "no ledger in ", dir.root, "; create one with: uurod init --data ",
@@ -41,10 +41,23 @@ absl::StatusOr<std::unique_ptr<LedgerNode>> LedgerNode::Open(
   }
   UURO_ASSIGN_OR_RETURN(NoteSigner signer,
                         NoteSigner::Create(named.name(), std::move(key)));
+  // Never sign a fork: the store must hold every checkpoint already handed
+  // out. Then the store's own checkpoint, about to be served, is recorded
+  // first (a crash can fall between a commit and its record).
+  UURO_ASSIGN_OR_RETURN(auto published, PublishedCheckpointFile::Open(
+                                            dir.published_checkpoint()));
+  UURO_RETURN_IF_ERROR(
+      CheckStoreAgainstPublished(**store, signer.verifier(), fund.origin(),
+                                 published->latest(), dir.root));
+  const std::string stored = (*store)->checkpoint();
+  if (!stored.empty() && published->latest() != stored) {
+    UURO_RETURN_IF_ERROR(published->Write(stored));
+  }
   std::unique_ptr<LogStore> opened = std::move(*store);
   if (options.wrap_store) opened = options.wrap_store(std::move(opened));
-  auto node = std::unique_ptr<LedgerNode>(new LedgerNode(
-      std::move(opened), std::move(signer), fund.origin(), options));
+  auto node = std::unique_ptr<LedgerNode>(
+      new LedgerNode(std::move(opened), std::move(signer), fund.origin(),
+                     std::move(published), options));
   UURO_RETURN_IF_ERROR(
       node->LoadCosignedCheckpoint(dir.root + "/cosigned-checkpoint"));
   return node;
@@ -141,8 +154,20 @@ absl::Status LedgerNode::LoadCosignedCheckpoint(const std::string& path) {
   return absl::OkStatus();
 }
 
+namespace {
+Sequencer::Options WithRecord(Sequencer::Options options,
+                              PublishedCheckpointFile* published) {
+  options.record_checkpoint = [published](const SignedCheckpoint& cp) {
+    return published->Write(cp.note);
+  };
+  return options;
+}
+}  // namespace
+
 LedgerNode::LedgerNode(std::unique_ptr<LogStore> store, NoteSigner signer,
-                       std::string origin, const Options& options)
+                       std::string origin,
+                       std::unique_ptr<PublishedCheckpointFile> published,
+                       const Options& options)
     : store_(std::move(store)),
       state_(*store_),
       signer_(std::move(signer)),
@@ -150,8 +175,10 @@ LedgerNode::LedgerNode(std::unique_ptr<LogStore> store, NoteSigner signer,
       origin_(std::move(origin)),
       limiter_(options.rate_per_second, options.rate_burst),
       metrics_(options.sequencer.metrics),
-      sequencer_(std::make_unique<Sequencer>(*store_, signer_, origin_,
-                                             options.sequencer)) {}
+      published_(std::move(published)),
+      sequencer_(std::make_unique<Sequencer>(
+          *store_, signer_, origin_,
+          WithRecord(options.sequencer, published_.get()))) {}
 
 LedgerNode::~LedgerNode() { sequencer_->Stop(); }
 

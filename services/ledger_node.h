@@ -16,9 +16,14 @@
 #include "ledger/tlog/note.h"
 #include "services/data_dir.h"
 #include "services/ledger_view.h"
+#include "services/published_checkpoint.h"
 #include "services/rate_limiter.h"
 #include "services/sequencer.h"
 #include "uuro/v1/ledger.pb.h"
+
+namespace rocksdb {
+class Env;
+}
 
 namespace uuro::server {
 
@@ -31,10 +36,16 @@ class LedgerNode final : public LedgerView, public LedgerWriter {
     // If set, wraps the opened store (fault-injection tests cut here).
     std::function<std::unique_ptr<LogStore>(std::unique_ptr<LogStore>)>
         wrap_store;
+    // If set, the store does its file work through it (not owned; tests
+    // simulate power loss with it).
+    rocksdb::Env* store_env = nullptr;
   };
 
   // Opens the ledger in `dir` and checks that its log key is the one genesis
-  // names. NOT_FOUND if there is no ledger; FAILED_PRECONDITION on a mismatch.
+  // names. NOT_FOUND if there is no ledger; FAILED_PRECONDITION on a mismatch,
+  // and if the store is behind or not consistent with the checkpoint this log
+  // already published (DIR/published-checkpoint): then serving would sign a
+  // fork, and the message says how to rebuild.
   static absl::StatusOr<std::unique_ptr<LedgerNode>> Open(
       const DataDir& dir, const Options& options);
   ~LedgerNode() override;
@@ -80,7 +91,9 @@ class LedgerNode final : public LedgerView, public LedgerWriter {
 
  private:
   LedgerNode(std::unique_ptr<LogStore> store, NoteSigner signer,
-             std::string origin, const Options& options);
+             std::string origin,
+             std::unique_ptr<PublishedCheckpointFile> published,
+             const Options& options);
   absl::StatusOr<fund::VerifiedTx> Admit(ByteView envelope);
   // Reads back the cosigned checkpoint kept in `path` (see above). A file
   // that does not verify is set aside with a warning; one that verifies but
@@ -101,6 +114,7 @@ class LedgerNode final : public LedgerView, public LedgerWriter {
       ABSL_GUARDED_BY(cosigned_mu_);
   std::string cosigned_file_;  // Empty: kept in memory only.
   std::atomic<bool> publish_witnessed_{false};
+  std::unique_ptr<PublishedCheckpointFile> published_;
   std::unique_ptr<Sequencer> sequencer_;  // Last: stops before the rest goes.
 };
 

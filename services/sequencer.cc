@@ -113,9 +113,14 @@ absl::Status Sequencer::CommitSigned(
       });
 }
 
-void Sequencer::Publish(const AppendBatch& batch,
-                        std::shared_ptr<const SignedCheckpoint> checkpoint) {
-  committed_.Committed(batch.state);
+bool Sequencer::Publish(std::shared_ptr<const SignedCheckpoint> checkpoint) {
+  if (options_.record_checkpoint) {
+    if (!options_.record_checkpoint(*checkpoint).ok()) {
+      unrecorded_ = std::move(checkpoint);
+      return false;
+    }
+  }
+  unrecorded_ = nullptr;
   CommitListener listener;
   {
     absl::MutexLock lock(&mu_);
@@ -123,12 +128,16 @@ void Sequencer::Publish(const AppendBatch& batch,
     listener = listener_;
   }
   if (listener) listener(*checkpoint);
+  return true;
 }
 
 void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
   using Clock = std::chrono::steady_clock;
   const Clock::time_point began = Clock::now();
   Clock::time_point append_began = began;
+  // A commit whose checkpoint could not be recorded: try again before
+  // answering anything that may rest on it (a duplicate's receipt).
+  if (unrecorded_ != nullptr) Publish(unrecorded_);
   const uint64_t first_new = store_.size();
   fund::BatchApplier applier(committed_, first_new);
   std::vector<absl::StatusOr<fund::ApplyResult>> results;
@@ -166,7 +175,18 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
         std::chrono::duration<double>(end - began).count(),
         std::chrono::duration<double>(end - append_began).count());
   }
-  if (commit.ok() && signed_checkpoint) Publish(appended, signed_checkpoint);
+  if (commit.ok() && signed_checkpoint) {
+    committed_.Committed(appended.state);  // The store has it, whatever next.
+    if (!Publish(signed_checkpoint)) {
+      // Durable in the store, but its checkpoint must not be handed out
+      // before it is recorded: the answers fail, and a retry of the same
+      // envelope gets its receipt once recording works again.
+      absl::Status unrecorded = absl::UnavailableError(
+          "the ledger committed this batch but could not record its "
+          "checkpoint; retry the same transaction for its receipt");
+      for (auto& result : results) result = unrecorded;
+    }
+  }
   for (size_t i = 0; i < batch.size(); ++i) {
     batch[i].done.set_value(std::move(results[i]));
   }

@@ -42,6 +42,12 @@ class Sequencer {
     ServerMetrics* metrics = nullptr;  // Not owned; may be null.
     size_t cached_records = 1 << 16;   // State records kept in memory.
     const WallClock* clock = nullptr;  // Not owned; null: the system clock.
+    // Called after a commit and before its checkpoint is handed out (to
+    // readers, receipts, the listener): makes it durable outside the store
+    // (services/published_checkpoint.h). If it fails, the batch's answers
+    // are UNAVAILABLE and the checkpoint is handed out only once a later
+    // call succeeds.
+    std::function<absl::Status(const SignedCheckpoint&)> record_checkpoint;
   };
   // Called after every commit, on the sequencer thread.
   using CommitListener = std::function<void(const SignedCheckpoint&)>;
@@ -84,10 +90,9 @@ class Sequencer {
   absl::Status CommitSigned(
       const AppendBatch& batch,
       std::shared_ptr<const SignedCheckpoint>& signed_checkpoint);
-  // After a commit: the state cache moves on, then readers and the listener
-  // see the new checkpoint.
-  void Publish(const AppendBatch& batch,
-               std::shared_ptr<const SignedCheckpoint> checkpoint);
+  // After a commit: records the checkpoint, then readers and the listener
+  // see it. False if it could not be recorded; it is kept in unrecorded_.
+  bool Publish(std::shared_ptr<const SignedCheckpoint> checkpoint);
 
   LogStore& store_;
   const NoteSigner& signer_;
@@ -103,6 +108,8 @@ class Sequencer {
   // Only the sequencer thread touches these.
   fund::CachedState committed_;
   std::unique_ptr<SequencingClock> clock_;
+  // A committed checkpoint not handed out yet because recording it failed.
+  std::shared_ptr<const SignedCheckpoint> unrecorded_;
 
   std::thread thread_;  // Last: starts after everything above exists.
 };

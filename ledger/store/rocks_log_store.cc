@@ -105,7 +105,8 @@ class RocksLogStore final : public LogStore {
  public:
   static absl::StatusOr<std::unique_ptr<LogStore>> Open(const std::string& dir,
                                                         bool create,
-                                                        Durability durability);
+                                                        Durability durability,
+                                                        rocksdb::Env* env);
   ~RocksLogStore() override;
 
   uint64_t size() const override {
@@ -151,7 +152,7 @@ class RocksLogStore final : public LogStore {
     std::string checkpoint;
   };
 
-  absl::Status OpenDb(const std::string& dir, bool create);
+  absl::Status OpenDb(const std::string& dir, bool create, rocksdb::Env* env);
   absl::Status Initialize();  // Writes the meta records of an empty ledger.
   absl::Status Check(const std::string& dir);  // Loads and verifies the tree.
   absl::StatusOr<std::optional<std::string>> GetMeta(const char* key) const;
@@ -215,11 +216,13 @@ struct DbLayout {
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
 };
 
-absl::StatusOr<DbLayout> Layout(const std::string& dir, bool create) {
+absl::StatusOr<DbLayout> Layout(const std::string& dir, bool create,
+                                rocksdb::Env* env) {
   const auto cache = rocksdb::NewLRUCache(kBlockCacheSize);
   DbLayout layout;
   rocksdb::DBOptions& db_options = layout.db_options;
   db_options = rocksdb::DBOptions(BaseOptions(cache));
+  if (env != nullptr) db_options.env = env;
   db_options.create_if_missing = create;
   db_options.create_missing_column_families = create;
   db_options.error_if_exists = create;
@@ -241,17 +244,19 @@ absl::StatusOr<DbLayout> Layout(const std::string& dir, bool create) {
 }
 
 absl::StatusOr<std::unique_ptr<LogStore>> RocksLogStore::Open(
-    const std::string& dir, bool create, Durability durability) {
+    const std::string& dir, bool create, Durability durability,
+    rocksdb::Env* env) {
   UURO_RETURN_IF_ERROR(CheckFolder(dir, create));
   auto store = std::unique_ptr<RocksLogStore>(new RocksLogStore(durability));
-  UURO_RETURN_IF_ERROR(store->OpenDb(dir, create));
+  UURO_RETURN_IF_ERROR(store->OpenDb(dir, create, env));
   if (create) UURO_RETURN_IF_ERROR(store->Initialize());
   UURO_RETURN_IF_ERROR(store->Check(dir));
   return std::unique_ptr<LogStore>(std::move(store));
 }
 
-absl::Status RocksLogStore::OpenDb(const std::string& dir, bool create) {
-  UURO_ASSIGN_OR_RETURN(DbLayout layout, Layout(dir, create));
+absl::Status RocksLogStore::OpenDb(const std::string& dir, bool create,
+                                   rocksdb::Env* env) {
+  UURO_ASSIGN_OR_RETURN(DbLayout layout, Layout(dir, create, env));
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(layout.db_options, dir, layout.families,
                                         &handles_, &db);
@@ -382,6 +387,20 @@ absl::Status RocksLogStore::ResumeAfterFailedWrite() {
   // write until it is told to resume; it re-checks the disk when it is.
   UURO_RETURN_IF_ERROR(
       FromRocks(db_->Resume(), "the store cannot write again yet"));
+  // RocksDB goes on writing to the write-ahead log whose write failed until
+  // a memtable switch opens a new one, and its file writer (with Debian's
+  // asserts on) aborts the process on the next write to it: a full disk
+  // while the log was written killed uurod once space was freed. Resume
+  // switches only families with data in memory; a marker in the unused
+  // default family, kept out of the log, and its flush force the switch.
+  rocksdb::WriteOptions unlogged;
+  unlogged.disableWAL = true;
+  UURO_RETURN_IF_ERROR(
+      FromRocks(db_->Put(unlogged, db_->DefaultColumnFamily(), "resumed", ""),
+                "the store cannot write again yet"));
+  UURO_RETURN_IF_ERROR(
+      FromRocks(db_->Flush(rocksdb::FlushOptions(), db_->DefaultColumnFamily()),
+                "the store cannot write again yet"));
   write_failed_ = false;
   return absl::OkStatus();
 }
@@ -571,13 +590,13 @@ absl::StatusOr<RocksFigures> ReadRocksFigures(const LogStore& store) {
 }
 
 absl::StatusOr<std::unique_ptr<LogStore>> CreateRocksLogStore(
-    const std::string& dir, Durability durability) {
-  return RocksLogStore::Open(dir, /*create=*/true, durability);
+    const std::string& dir, Durability durability, rocksdb::Env* env) {
+  return RocksLogStore::Open(dir, /*create=*/true, durability, env);
 }
 
 absl::StatusOr<std::unique_ptr<LogStore>> OpenRocksLogStore(
-    const std::string& dir) {
-  return RocksLogStore::Open(dir, /*create=*/false, Durability::kSynced);
+    const std::string& dir, rocksdb::Env* env) {
+  return RocksLogStore::Open(dir, /*create=*/false, Durability::kSynced, env);
 }
 
 }  // namespace uuro

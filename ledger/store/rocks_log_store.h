@@ -8,6 +8,10 @@
 #include "absl/status/statusor.h"
 #include "ledger/tlog/log_store.h"
 
+namespace rocksdb {
+class Env;
+}
+
 namespace uuro {
 
 // Whether a commit survives a crash once Append returns.
@@ -17,18 +21,23 @@ enum class Durability {
              // use (a verifier's replay) and is rebuilt if the process dies.
 };
 
+// `env`, if not null, is the RocksDB environment the store does all its file
+// work through (not owned; it must outlive the store). Tests pass one that
+// simulates power loss (tests/reliability/power_loss_test.cc).
+
 // Creates a new, empty ledger in `dir`, which must not exist or be empty.
 // ALREADY_EXISTS if it holds a ledger, FAILED_PRECONDITION if it holds
 // anything else.
 absl::StatusOr<std::unique_ptr<LogStore>> CreateRocksLogStore(
-    const std::string& dir, Durability durability = Durability::kSynced);
+    const std::string& dir, Durability durability = Durability::kSynced,
+    rocksdb::Env* env = nullptr);
 
 // Opens the ledger in `dir` and checks it: the format marker, that the stored
 // tree nodes give the stored root, and that the last entry is the last leaf.
 // NOT_FOUND if `dir` holds no ledger; DATA_LOSS if the checks fail;
 // UNAVAILABLE if another process has it open.
 absl::StatusOr<std::unique_ptr<LogStore>> OpenRocksLogStore(
-    const std::string& dir);
+    const std::string& dir, rocksdb::Env* env = nullptr);
 
 // A consistent copy of an open RocksLogStore in `dir` (which must not exist),
 // made while it keeps appending: a RocksDB checkpoint, with SST files
