@@ -19,6 +19,7 @@
 #include "ledger/store/store_keys.h"
 #include "ledger/tlog/wall_clock.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_clock.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
 
@@ -98,14 +99,15 @@ class LogVerifierTest : public ::testing::Test {
 
 // A closed round with awards, a withdrawal and redemptions, then a second
 // round left open with an award in it.
-void RunTwoRounds(LedgerClient& client, const SecretKey& steward) {
+void RunTwoRounds(LedgerClient& client, const SecretKey& steward,
+                  testing::TestClock& clock) {
   SecretKey alice = SecretKey::Generate();
   SecretKey bob = SecretKey::Generate();
   SecretKey owner = SecretKey::Generate();
   MustSubmit(client, steward, EnrollBody(alice.public_key(), "harbour"));
   MustSubmit(client, steward, EnrollBody(bob.public_key(), "hills"));
   MustSubmit(client, steward, EnrollBody(owner.public_key(), "harbour"));
-  const uint64_t closes_at = WallClockMs() + 1200;
+  const uint64_t closes_at = WallClockMs() + 60'000;
   uint64_t round = MustSubmit(
       client, steward,
       testing::OpenRoundBody(100, 100, WallClockMs() - 1000, closes_at));
@@ -119,8 +121,9 @@ void RunTwoRounds(LedgerClient& client, const SecretKey& steward) {
   withdraw.mutable_withdraw_award()->set_amount(10);
   MustSubmit(client, alice, withdraw);
 
-  std::this_thread::sleep_until(std::chrono::system_clock::time_point(
-      std::chrono::milliseconds(closes_at + 50)));
+  // The round's end, on uurod's clock: no waiting for it.
+  const uint64_t now = WallClockMs();
+  clock.SetOffset(closes_at + 1 > now ? closes_at + 1 - now : 0);
   v1::TxBody close;
   close.mutable_close_round()->set_round_id(round);
   MustSubmit(client, steward, close);
@@ -145,10 +148,11 @@ void RunTwoRounds(LedgerClient& client, const SecretKey& steward) {
 }
 
 TEST_F(LogVerifierTest, HonestLogPassesTwiceAndAdvancesTheKeptCheckpoint) {
-  testing::UurodProcess uurod(ledger_->data);
+  testing::TestClock clock(ledger_->dir.Sub("clock"));
+  testing::UurodProcess uurod(ledger_->data, clock.Args());
   ASSERT_TRUE(uurod.Start().ok());
   LedgerClient client(uurod.Channel());
-  RunTwoRounds(client, ledger_->steward);
+  RunTwoRounds(client, ledger_->steward, clock);
   auto served = client.Checkpoint();
   ASSERT_TRUE(served.ok());
 
@@ -183,18 +187,19 @@ TEST_F(LogVerifierTest, HonestLogPassesTwiceAndAdvancesTheKeptCheckpoint) {
 TEST_F(LogVerifierTest, NamesAnEntryChangedOnDisk) {
   uint64_t target = 0;
   {
-    testing::UurodProcess uurod(ledger_->data);
+    testing::TestClock clock(ledger_->dir.Sub("clock"), WallClockMs());
+    testing::UurodProcess uurod(ledger_->data, clock.Args());
     ASSERT_TRUE(uurod.Start().ok());
     {
       LedgerClient client(uurod.Channel());
       Enroll(client, ledger_->steward, 3);
       // Alone in its millisecond, so that its time can move by one and still
-      // follow the rules.
-      std::this_thread::sleep_for(std::chrono::milliseconds(30));
+      // follow the rules: uurod's clock moves a second before and after it.
+      clock.Advance(1000);
       target =
           MustSubmit(client, ledger_->steward,
                      EnrollBody(SecretKey::Generate().public_key(), "hills"));
-      std::this_thread::sleep_for(std::chrono::milliseconds(30));
+      clock.Advance(1000);
       Enroll(client, ledger_->steward, 3);
     }  // uurod stops at once only without a connected client.
     ASSERT_EQ(uurod.Stop(SIGTERM).value_or(-1), 0) << uurod.Log();

@@ -18,6 +18,7 @@
 #include "ledger/tlog/checkpoint.h"
 #include "tests/testing/child_process.h"
 #include "tests/testing/uurod_process.h"
+#include "tests/testing/wait.h"
 
 namespace uuro {
 namespace {
@@ -75,18 +76,16 @@ class WitnessedLedgerTest : public ::testing::Test {
     }
   }
 
-  // Waits (at most 20 s) until the newest cosigned checkpoint is the latest.
+  // Waits (at most 30 s) until the newest cosigned checkpoint is the latest.
   absl::StatusOr<v1::CheckpointResponse> WaitForCosigned() {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     absl::StatusOr<v1::CheckpointResponse> cosigned;
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto latest = client_->Checkpoint();
-      cosigned = client_->Checkpoint(/*cosigned=*/true);
-      if (latest.ok() && cosigned.ok() &&
-          cosigned->tree_size() == latest->tree_size()) {
-        return cosigned;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (testing::WaitFor([&] {
+          auto latest = client_->Checkpoint();
+          cosigned = client_->Checkpoint(/*cosigned=*/true);
+          return latest.ok() && cosigned.ok() &&
+                 cosigned->tree_size() == latest->tree_size();
+        })) {
+      return cosigned;
     }
     return absl::DeadlineExceededError(absl::StrCat(
         "no cosigned checkpoint of the latest size: ",
@@ -205,12 +204,13 @@ TEST_F(WitnessedLedgerTest, AWitnessThatIsDownNeverBlocksWrites) {
 TEST_F(WitnessedLedgerTest, CosignaturesByKeysOutsideTheCouncilDoNotCount) {
   StartUurod(StartWitness(SecretKey::Generate(), "mallory"));
   Enroll(2);
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Wait for uurod to have heard the witness out and turned it down.
+  ASSERT_TRUE(testing::WaitFor([&] {
+    return uurod_->Log().find("no cosignature by a council key") !=
+           std::string::npos;
+  })) << uurod_->Log();
   auto cosigned = client_->Checkpoint(/*cosigned=*/true);
   EXPECT_EQ(cosigned.status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_NE(uurod_->Log().find("no cosignature by a council key"),
-            std::string::npos)
-      << uurod_->Log();
 }
 
 }  // namespace

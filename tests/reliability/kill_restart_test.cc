@@ -19,6 +19,7 @@
 #include <iostream>
 #include <map>
 #include <random>
+#include <string_view>
 #include <thread>
 
 #include "clients/ledger_client.h"
@@ -59,11 +60,27 @@ struct Writer {
   absl::Status failure;               // An answer no crash explains.
 };
 
-bool CrashExplains(grpc::StatusCode code) {
-  return code == grpc::StatusCode::UNAVAILABLE ||
-         code == grpc::StatusCode::CANCELLED ||
-         code == grpc::StatusCode::DEADLINE_EXCEEDED ||
-         code == grpc::StatusCode::INTERNAL;  // A connection cut mid-frame.
+// Whether SIGKILL explains a failed call: only the shapes gRPC gives when
+// the connection breaks under a call or cannot be made at all, which are all
+// UNAVAILABLE with a transport message. An UNAVAILABLE the server sends
+// itself (a store it cannot write, "shutting down"), INTERNAL, CANCELLED and
+// anything else is a failure the kill does not excuse.
+bool KillExplains(int code, std::string_view message) {
+  if (code != grpc::StatusCode::UNAVAILABLE) return false;
+  for (std::string_view shape : {
+           "Socket closed",             // The server's end went away.
+           "Connection reset by peer",  // ... mid-read or mid-write.
+           "Broken pipe",
+           "Connection refused",  // A new connection to a dead server.
+           "failed to connect to all addresses",
+           "Cancelling all calls",  // The transport closed under the call.
+           "Transport closed",
+           "Endpoint closing",
+           "Stream removed",
+       }) {
+    if (message.find(shape) != std::string_view::npos) return true;
+  }
+  return false;
 }
 
 class KillRestartTest : public ::testing::Test {
@@ -87,7 +104,8 @@ class KillRestartTest : public ::testing::Test {
     LedgerClient client(testing::OwnChannel(address));
     auto next = testing::ServerNextNonce(client, w.key.public_key());
     if (!next.ok()) {
-      if (!CrashExplains(static_cast<grpc::StatusCode>(next.status().code()))) {
+      if (!KillExplains(static_cast<int>(next.status().code()),
+                        std::string(next.status().message()))) {
         w.failure = next.status();
       }
       return;
@@ -106,7 +124,7 @@ class KillRestartTest : public ::testing::Test {
       v1::Receipt receipt;
       grpc::Status status = client.ledger().Submit(&context, request, &receipt);
       if (!status.ok()) {
-        if (!CrashExplains(status.error_code())) {
+        if (!KillExplains(status.error_code(), status.error_message())) {
           w.failure = absl::InternalError(absl::StrCat("nonce ", nonce, ": ",
                                                        status.error_code(), " ",
                                                        status.error_message()));
