@@ -147,7 +147,8 @@ class SequencerTest : public ::testing::Test {
     return Enqueue(Sign(key, std::move(body))).get();
   }
 
-  // Residents, a round with `allowance` each, and an initiative.
+  // Residents, a round with `allowance` each, and an initiative they can
+  // award (proposed by an owner of its own).
   void SetUpRound(int residents, uint64_t allowance) {
     for (int i = 0; i < residents; ++i) {
       residents_.push_back(SecretKey::Generate());
@@ -170,7 +171,10 @@ class SequencerTest : public ::testing::Test {
     propose.mutable_propose_initiative()->set_title("Benches");
     propose.mutable_propose_initiative()->set_district("north");
     propose.mutable_propose_initiative()->set_amount_asked(100);
-    Answer initiative = Submit(residents_[0], propose);
+    Answer owner =
+        Submit(h_.steward(), FundHarness::Enroll(owner_.public_key(), "north"));
+    ASSERT_TRUE(owner.ok()) << owner.status();
+    Answer initiative = Submit(owner_, propose);
     ASSERT_TRUE(initiative.ok()) << initiative.status();
     initiative_ = initiative->index;
   }
@@ -206,6 +210,7 @@ class SequencerTest : public ::testing::Test {
   TestWallClock clock_{testing::kStartMs + 10'000};
   std::map<PublicKey, uint64_t> nonces_;
   std::vector<SecretKey> residents_;
+  SecretKey owner_ = SecretKey::Generate();  // Proposes; never awards.
   uint64_t round_ = 0;
   uint64_t initiative_ = 0;
   absl::Mutex mu_;
