@@ -29,6 +29,10 @@ namespace {
 using testing::EnrollBody;
 using ::testing::HasSubstr;
 
+// Submits `body`, expecting it accepted; its index, or 0 with a test failure.
+// The helpers built on it do not stop the test themselves: callers check
+// HasFailure() after them, so nothing goes on from a log that is not the one
+// meant.
 uint64_t MustSubmit(LedgerClient& client, const SecretKey& signer,
                     v1::TxBody body) {
   auto receipt = client.Submit(signer, std::move(body));
@@ -153,6 +157,7 @@ TEST_F(LogVerifierTest, HonestLogPassesTwiceAndAdvancesTheKeptCheckpoint) {
   ASSERT_TRUE(uurod.Start().ok());
   LedgerClient client(uurod.Channel());
   RunTwoRounds(client, ledger_->steward, clock);
+  ASSERT_FALSE(HasFailure());
   auto served = client.Checkpoint();
   ASSERT_TRUE(served.ok());
 
@@ -175,6 +180,7 @@ TEST_F(LogVerifierTest, HonestLogPassesTwiceAndAdvancesTheKeptCheckpoint) {
   EXPECT_TRUE(std::filesystem::is_empty(dir_.Sub("scratch")));
 
   Enroll(client, ledger_->steward, 1);
+  ASSERT_FALSE(HasFailure());
   auto second = VerifyLog(client, options);
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->previous_size, report->tree_size);
@@ -201,6 +207,7 @@ TEST_F(LogVerifierTest, NamesAnEntryChangedOnDisk) {
                      EnrollBody(SecretKey::Generate().public_key(), "hills"));
       clock.Advance(1000);
       Enroll(client, ledger_->steward, 3);
+      ASSERT_FALSE(HasFailure());
     }  // uurod stops at once only without a connected client.
     ASSERT_EQ(uurod.Stop(SIGTERM).value_or(-1), 0) << uurod.Log();
   }
@@ -248,6 +255,7 @@ TEST_F(LogVerifierTest, RefusesARolledBackOrForkedLog) {
     {
       LedgerClient client(a.Channel());
       Enroll(client, ledger_->steward, 2);  // 3 entries with genesis.
+      ASSERT_FALSE(HasFailure());
     }
     ASSERT_EQ(a.Stop(SIGTERM).value_or(-1), 0) << a.Log();
   }
@@ -258,6 +266,7 @@ TEST_F(LogVerifierTest, RefusesARolledBackOrForkedLog) {
   ASSERT_TRUE(a.Start().ok());
   LedgerClient client_a(a.Channel());
   Enroll(client_a, ledger_->steward, 2);
+  ASSERT_FALSE(HasFailure());
   const VerifyOptions options = Options("state");
   auto verified = VerifyLog(client_a, options);
   ASSERT_TRUE(verified.ok()) << verified.status();
@@ -290,6 +299,7 @@ TEST_F(LogVerifierTest, RefusesARolledBackOrForkedLog) {
   ASSERT_TRUE(b.Start().ok());
   LedgerClient client_b(b.Channel());
   Enroll(client_b, ledger_->steward, 2);
+  ASSERT_FALSE(HasFailure());
   auto same_size = client_b.Checkpoint();
   ASSERT_TRUE(same_size.ok());
   ASSERT_EQ(same_size->tree_size(), 5u);
@@ -300,6 +310,7 @@ TEST_F(LogVerifierTest, RefusesARolledBackOrForkedLog) {
   EXPECT_EQ(kept(), verified->checkpoint);
 
   Enroll(client_b, ledger_->steward, 2);
+  ASSERT_FALSE(HasFailure());
   auto forked = VerifyLog(client_b, options);
   ASSERT_FALSE(forked.ok());
   EXPECT_EQ(forked.status().code(), absl::StatusCode::kDataLoss);
@@ -310,6 +321,7 @@ TEST_F(LogVerifierTest, RefusesARolledBackOrForkedLog) {
 
   // The honest server still extends what was kept.
   Enroll(client_a, ledger_->steward, 1);
+  ASSERT_FALSE(HasFailure());
   auto again = VerifyLog(client_a, options);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->previous_size, 5u);

@@ -115,7 +115,7 @@ class WitnessedLedgerTest : public ::testing::Test {
 TEST_F(WitnessedLedgerTest, CheckpointsGetCosignedAndUuroCanDemandIt) {
   witness_url_ = StartWitness(ledger_->council, "alice");
   StartUurod(witness_url_);
-  Enroll(3);
+  ASSERT_NO_FATAL_FAILURE(Enroll(3));
   auto cosigned = WaitForCosigned();
   ASSERT_TRUE(cosigned.ok()) << cosigned.status() << uurod_->Log();
 
@@ -176,10 +176,10 @@ TEST_F(WitnessedLedgerTest, CheckpointsGetCosignedAndUuroCanDemandIt) {
   // A witness restarted on its address picks up where it was: uurod goes
   // on from the size the witness last cosigned.
   ASSERT_EQ(*witness_->Stop(SIGTERM), 0);
-  Enroll(1);
+  ASSERT_NO_FATAL_FAILURE(Enroll(1));
   std::string url = witness_url_;
   ASSERT_EQ(StartWitness(ledger_->council, "alice", url.substr(7)), url);
-  Enroll(1);
+  ASSERT_NO_FATAL_FAILURE(Enroll(1));
   auto after = WaitForCosigned();
   ASSERT_TRUE(after.ok()) << after.status() << uurod_->Log();
   EXPECT_GT(after->tree_size(), cosigned->tree_size());
@@ -188,7 +188,7 @@ TEST_F(WitnessedLedgerTest, CheckpointsGetCosignedAndUuroCanDemandIt) {
 TEST_F(WitnessedLedgerTest, AWitnessThatIsDownNeverBlocksWrites) {
   // Nothing listens on this port: connections are refused at once.
   StartUurod("http://127.0.0.1:1");
-  Enroll(5);
+  ASSERT_NO_FATAL_FAILURE(Enroll(5));
   auto fund = client_->Fund();
   ASSERT_TRUE(fund.ok());
   EXPECT_EQ(fund->active_residents(), 5u);
@@ -203,7 +203,7 @@ TEST_F(WitnessedLedgerTest, AWitnessThatIsDownNeverBlocksWrites) {
 
 TEST_F(WitnessedLedgerTest, CosignaturesByKeysOutsideTheCouncilDoNotCount) {
   StartUurod(StartWitness(SecretKey::Generate(), "mallory"));
-  Enroll(2);
+  ASSERT_NO_FATAL_FAILURE(Enroll(2));
   // Wait for uurod to have heard the witness out and turned it down.
   ASSERT_TRUE(testing::WaitFor([&] {
     return uurod_->Log().find("no cosignature by a council key") !=
