@@ -16,6 +16,7 @@
 #include "tests/testing/child_process.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
+#include "tests/testing/wait.h"
 
 namespace uuro {
 namespace {
@@ -189,17 +190,15 @@ TEST(MetricsTest, WitnessCosignaturesAndTheirLag) {
                   .Submit(ledger->steward,
                           testing::EnrollBody(resident.public_key(), "harbour"))
                   .ok());
-  // The cosignature comes after the answer: wait for it (20 s at most).
+  // The cosignature comes after the answer: wait for it to show.
   std::map<std::string, double> m;
   uint64_t seen_ms = 0;  // When the cosignature was seen: it came before.
-  for (int i = 0; i < 1000; ++i) {
+  ASSERT_TRUE(testing::WaitFor([&] {
     m = Scrape(uurod.admin_address());
     seen_ms = WallClockMs();
     auto it = m.find(size_series);
-    if (it != m.end() && it->second == 2) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  EXPECT_EQ(Get(m, size_series), 2) << uurod.Log();
+    return it != m.end() && it->second == 2;
+  })) << uurod.Log();
   EXPECT_EQ(Get(m, lag_series), 0);
 
   // The witness goes away; the log goes on without it, and the lag shows.
