@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <future>
 #include <map>
 #include <set>
@@ -20,8 +21,10 @@
 #include "ledger/fund/transaction.h"
 #include "ledger/store/rocks_log_store.h"
 #include "ledger/tlog/checkpoint.h"
+#include "services/file_clock.h"
 #include "tests/testing/fund_harness.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_clock.h"
 
 namespace uuro::server {
 namespace {
@@ -431,6 +434,34 @@ TEST_F(SequencerTest, EntryTimesComeFromItsClockAndNeverGoBack) {
   clock_.Set(t + kMaxClockJumpMs + 60'000);
   EXPECT_EQ(enroll().status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(h_.store().size(), size);
+}
+
+// The clock file behind `uurod serve --clock-file` (tests only).
+TEST(FileWallClockTest, ReadsAFixedTimeOrAnOffsetFromTheSystemClock) {
+  testing::TempDir dir;
+  const std::string path = dir.Sub("clock");
+  testing::TestClock clock(path, 1'800'000'000'000);
+  auto file = FileWallClock::Open(path);
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_EQ(file->NowMs(), 1'800'000'000'000u);
+
+  clock.SetOffset(60'000);
+  uint64_t before = WallClockMs();
+  uint64_t read = file->NowMs();
+  EXPECT_GE(read, before + 60'000);
+  EXPECT_LE(read, WallClockMs() + 60'000);
+
+  std::ofstream(path) << "-5000\n";
+  before = WallClockMs();
+  read = file->NowMs();
+  EXPECT_GE(read, before - 5000);
+  EXPECT_LE(read, WallClockMs() - 5000);
+
+  // A file that holds no time: the last good reading, and no clock at start.
+  std::ofstream(path) << "soon\n";
+  EXPECT_EQ(file->NowMs(), read);
+  EXPECT_EQ(FileWallClock::Open(path).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace
