@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <string>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -13,10 +14,23 @@ absl::StatusOr<uint64_t> ReadClockFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
+  const std::string content = text.str();
+  const absl::string_view value = absl::StripAsciiWhitespace(content);
+  if (in && !value.empty() && (value[0] == '+' || value[0] == '-')) {
+    // An offset from the system clock: time flows, moved by the offset.
+    int64_t offset = 0;
+    if (absl::SimpleAtoi(value.substr(1), &offset) && offset >= 0) {
+      const uint64_t now = WallClockMs();
+      const uint64_t by = static_cast<uint64_t>(offset);
+      if (value[0] == '+') return now + by;
+      if (by <= now) return now - by;
+    }
+  }
   uint64_t ms = 0;
-  if (!in || !absl::SimpleAtoi(absl::StripAsciiWhitespace(text.str()), &ms)) {
+  if (!in || !absl::SimpleAtoi(value, &ms)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "the clock file ", path, " does not hold a time in milliseconds"));
+        "the clock file ", path,
+        " does not hold a time in milliseconds (or +/- an offset)"));
   }
   return ms;
 }

@@ -1,7 +1,9 @@
 // A wall clock read from a file, for tests of a real uurod: `uurod serve
 // --clock-file PATH` takes its time from PATH (decimal milliseconds since the
-// epoch), re-read at every reading, so a test moves uurod's clock by
-// rewriting the file. Never for production: nothing checks the file.
+// epoch, or "+N"/"-N": the system clock moved by N milliseconds), re-read at
+// every reading, so a test moves uurod's clock by rewriting the file instead
+// of sleeping. The flag is hidden and off by default; never for production:
+// nothing checks the file.
 #ifndef SERVICES_FILE_CLOCK_H_
 #define SERVICES_FILE_CLOCK_H_
 

@@ -19,6 +19,7 @@
 #include "ledger/store/store_keys.h"
 #include "ledger/tlog/wall_clock.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_clock.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
 
@@ -28,6 +29,10 @@ namespace {
 using testing::EnrollBody;
 using ::testing::HasSubstr;
 
+// Submits `body`, expecting it accepted; its index, or 0 with a test failure.
+// The helpers built on it do not stop the test themselves: callers check
+// HasFailure() after them, so nothing goes on from a log that is not the one
+// meant.
 uint64_t MustSubmit(LedgerClient& client, const SecretKey& signer,
                     v1::TxBody body) {
   auto receipt = client.Submit(signer, std::move(body));
@@ -98,14 +103,15 @@ class LogVerifierTest : public ::testing::Test {
 
 // A closed round with awards, a withdrawal and redemptions, then a second
 // round left open with an award in it.
-void RunTwoRounds(LedgerClient& client, const SecretKey& steward) {
+void RunTwoRounds(LedgerClient& client, const SecretKey& steward,
+                  testing::TestClock& clock) {
   SecretKey alice = SecretKey::Generate();
   SecretKey bob = SecretKey::Generate();
   SecretKey owner = SecretKey::Generate();
   MustSubmit(client, steward, EnrollBody(alice.public_key(), "harbour"));
   MustSubmit(client, steward, EnrollBody(bob.public_key(), "hills"));
   MustSubmit(client, steward, EnrollBody(owner.public_key(), "harbour"));
-  const uint64_t closes_at = WallClockMs() + 1200;
+  const uint64_t closes_at = WallClockMs() + 60'000;
   uint64_t round = MustSubmit(
       client, steward,
       testing::OpenRoundBody(100, 100, WallClockMs() - 1000, closes_at));
@@ -119,8 +125,9 @@ void RunTwoRounds(LedgerClient& client, const SecretKey& steward) {
   withdraw.mutable_withdraw_award()->set_amount(10);
   MustSubmit(client, alice, withdraw);
 
-  std::this_thread::sleep_until(std::chrono::system_clock::time_point(
-      std::chrono::milliseconds(closes_at + 50)));
+  // The round's end, on uurod's clock: no waiting for it.
+  const uint64_t now = WallClockMs();
+  clock.SetOffset(closes_at + 1 > now ? closes_at + 1 - now : 0);
   v1::TxBody close;
   close.mutable_close_round()->set_round_id(round);
   MustSubmit(client, steward, close);
@@ -145,10 +152,12 @@ void RunTwoRounds(LedgerClient& client, const SecretKey& steward) {
 }
 
 TEST_F(LogVerifierTest, HonestLogPassesTwiceAndAdvancesTheKeptCheckpoint) {
-  testing::UurodProcess uurod(ledger_->data);
+  testing::TestClock clock(ledger_->dir.Sub("clock"));
+  testing::UurodProcess uurod(ledger_->data, clock.Args());
   ASSERT_TRUE(uurod.Start().ok());
   LedgerClient client(uurod.Channel());
-  RunTwoRounds(client, ledger_->steward);
+  RunTwoRounds(client, ledger_->steward, clock);
+  ASSERT_FALSE(HasFailure());
   auto served = client.Checkpoint();
   ASSERT_TRUE(served.ok());
 
@@ -171,6 +180,7 @@ TEST_F(LogVerifierTest, HonestLogPassesTwiceAndAdvancesTheKeptCheckpoint) {
   EXPECT_TRUE(std::filesystem::is_empty(dir_.Sub("scratch")));
 
   Enroll(client, ledger_->steward, 1);
+  ASSERT_FALSE(HasFailure());
   auto second = VerifyLog(client, options);
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->previous_size, report->tree_size);
@@ -183,19 +193,21 @@ TEST_F(LogVerifierTest, HonestLogPassesTwiceAndAdvancesTheKeptCheckpoint) {
 TEST_F(LogVerifierTest, NamesAnEntryChangedOnDisk) {
   uint64_t target = 0;
   {
-    testing::UurodProcess uurod(ledger_->data);
+    testing::TestClock clock(ledger_->dir.Sub("clock"), WallClockMs());
+    testing::UurodProcess uurod(ledger_->data, clock.Args());
     ASSERT_TRUE(uurod.Start().ok());
     {
       LedgerClient client(uurod.Channel());
       Enroll(client, ledger_->steward, 3);
       // Alone in its millisecond, so that its time can move by one and still
-      // follow the rules.
-      std::this_thread::sleep_for(std::chrono::milliseconds(30));
+      // follow the rules: uurod's clock moves a second before and after it.
+      clock.Advance(1000);
       target =
           MustSubmit(client, ledger_->steward,
                      EnrollBody(SecretKey::Generate().public_key(), "hills"));
-      std::this_thread::sleep_for(std::chrono::milliseconds(30));
+      clock.Advance(1000);
       Enroll(client, ledger_->steward, 3);
+      ASSERT_FALSE(HasFailure());
     }  // uurod stops at once only without a connected client.
     ASSERT_EQ(uurod.Stop(SIGTERM).value_or(-1), 0) << uurod.Log();
   }
@@ -243,6 +255,7 @@ TEST_F(LogVerifierTest, RefusesARolledBackOrForkedLog) {
     {
       LedgerClient client(a.Channel());
       Enroll(client, ledger_->steward, 2);  // 3 entries with genesis.
+      ASSERT_FALSE(HasFailure());
     }
     ASSERT_EQ(a.Stop(SIGTERM).value_or(-1), 0) << a.Log();
   }
@@ -253,6 +266,7 @@ TEST_F(LogVerifierTest, RefusesARolledBackOrForkedLog) {
   ASSERT_TRUE(a.Start().ok());
   LedgerClient client_a(a.Channel());
   Enroll(client_a, ledger_->steward, 2);
+  ASSERT_FALSE(HasFailure());
   const VerifyOptions options = Options("state");
   auto verified = VerifyLog(client_a, options);
   ASSERT_TRUE(verified.ok()) << verified.status();
@@ -285,6 +299,7 @@ TEST_F(LogVerifierTest, RefusesARolledBackOrForkedLog) {
   ASSERT_TRUE(b.Start().ok());
   LedgerClient client_b(b.Channel());
   Enroll(client_b, ledger_->steward, 2);
+  ASSERT_FALSE(HasFailure());
   auto same_size = client_b.Checkpoint();
   ASSERT_TRUE(same_size.ok());
   ASSERT_EQ(same_size->tree_size(), 5u);
@@ -295,6 +310,7 @@ TEST_F(LogVerifierTest, RefusesARolledBackOrForkedLog) {
   EXPECT_EQ(kept(), verified->checkpoint);
 
   Enroll(client_b, ledger_->steward, 2);
+  ASSERT_FALSE(HasFailure());
   auto forked = VerifyLog(client_b, options);
   ASSERT_FALSE(forked.ok());
   EXPECT_EQ(forked.status().code(), absl::StatusCode::kDataLoss);
@@ -305,6 +321,7 @@ TEST_F(LogVerifierTest, RefusesARolledBackOrForkedLog) {
 
   // The honest server still extends what was kept.
   Enroll(client_a, ledger_->steward, 1);
+  ASSERT_FALSE(HasFailure());
   auto again = VerifyLog(client_a, options);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->previous_size, 5u);

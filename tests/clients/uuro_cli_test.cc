@@ -2,12 +2,11 @@
 // verbs through a whole round, readable refusals, and `audit verify`.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <filesystem>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/test_clock.h"
 #include "tests/testing/uurod_process.h"
 
 namespace uuro {
@@ -20,7 +19,10 @@ class UuroCliTest : public ::testing::Test {
   void SetUp() override {
     ledger_ = testing::InitTestLedger();
     ASSERT_NE(ledger_, nullptr);
-    uurod_ = std::make_unique<testing::UurodProcess>(ledger_->data);
+    // uurod's clock runs with the system's until a test moves it ahead.
+    clock_ = std::make_unique<testing::TestClock>(ledger_->dir.Sub("clock"));
+    uurod_ =
+        std::make_unique<testing::UurodProcess>(ledger_->data, clock_->Args());
     ASSERT_TRUE(uurod_->Start().ok());
     steward_key_ = ledger_->dir.Sub("steward.key");
     ASSERT_TRUE(SaveSecretKey(ledger_->steward, steward_key_).ok());
@@ -55,6 +57,7 @@ class UuroCliTest : public ::testing::Test {
   }
 
   std::unique_ptr<testing::TestLedger> ledger_;
+  std::unique_ptr<testing::TestClock> clock_;
   std::unique_ptr<testing::UurodProcess> uurod_;
   std::string steward_key_;
 };
@@ -70,9 +73,8 @@ TEST_F(UuroCliTest, WholeRoundThenAuditVerifyPasses) {
   }
   auto round = Json(
       {"round", "open", "--allowance", "100", "--credit-value-cents", "50",
-       "--closes-in", "4s", "--max-share", "60", "--trust-threshold", "10"},
+       "--closes-in", "60s", "--max-share", "60", "--trust-threshold", "10"},
       steward_key_);
-  const auto round_opened = std::chrono::steady_clock::now();
   auto initiative =
       Json({"propose", "--title", "Repair café", "--district", "harbour",
             "--amount", "300", "--link", "https://example.org/cafe"},
@@ -96,7 +98,8 @@ TEST_F(UuroCliTest, WholeRoundThenAuditVerifyPasses) {
       << refused.output;
   EXPECT_EQ(std::count(refused.output.begin(), refused.output.end(), '\n'), 1);
 
-  std::this_thread::sleep_until(round_opened + std::chrono::milliseconds(4200));
+  // Past the round's end on uurod's clock (it closes 60 s after it opened).
+  clock_->SetOffset(61'000);
   ASSERT_EQ(Uuro({"round", "close"}, steward_key_).exit_code, 0);
   auto small = Json({"redeem", id, "10", "--purpose", "Coffee"}, owner);
   auto large = Json({"redeem", id, "20", "--purpose", "Tools"}, owner);

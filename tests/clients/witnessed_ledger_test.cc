@@ -18,6 +18,7 @@
 #include "ledger/tlog/checkpoint.h"
 #include "tests/testing/child_process.h"
 #include "tests/testing/uurod_process.h"
+#include "tests/testing/wait.h"
 
 namespace uuro {
 namespace {
@@ -75,18 +76,16 @@ class WitnessedLedgerTest : public ::testing::Test {
     }
   }
 
-  // Waits (at most 20 s) until the newest cosigned checkpoint is the latest.
+  // Waits (at most 30 s) until the newest cosigned checkpoint is the latest.
   absl::StatusOr<v1::CheckpointResponse> WaitForCosigned() {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     absl::StatusOr<v1::CheckpointResponse> cosigned;
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto latest = client_->Checkpoint();
-      cosigned = client_->Checkpoint(/*cosigned=*/true);
-      if (latest.ok() && cosigned.ok() &&
-          cosigned->tree_size() == latest->tree_size()) {
-        return cosigned;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (testing::WaitFor([&] {
+          auto latest = client_->Checkpoint();
+          cosigned = client_->Checkpoint(/*cosigned=*/true);
+          return latest.ok() && cosigned.ok() &&
+                 cosigned->tree_size() == latest->tree_size();
+        })) {
+      return cosigned;
     }
     return absl::DeadlineExceededError(absl::StrCat(
         "no cosigned checkpoint of the latest size: ",
@@ -116,7 +115,7 @@ class WitnessedLedgerTest : public ::testing::Test {
 TEST_F(WitnessedLedgerTest, CheckpointsGetCosignedAndUuroCanDemandIt) {
   witness_url_ = StartWitness(ledger_->council, "alice");
   StartUurod(witness_url_);
-  Enroll(3);
+  ASSERT_NO_FATAL_FAILURE(Enroll(3));
   auto cosigned = WaitForCosigned();
   ASSERT_TRUE(cosigned.ok()) << cosigned.status() << uurod_->Log();
 
@@ -177,10 +176,10 @@ TEST_F(WitnessedLedgerTest, CheckpointsGetCosignedAndUuroCanDemandIt) {
   // A witness restarted on its address picks up where it was: uurod goes
   // on from the size the witness last cosigned.
   ASSERT_EQ(*witness_->Stop(SIGTERM), 0);
-  Enroll(1);
+  ASSERT_NO_FATAL_FAILURE(Enroll(1));
   std::string url = witness_url_;
   ASSERT_EQ(StartWitness(ledger_->council, "alice", url.substr(7)), url);
-  Enroll(1);
+  ASSERT_NO_FATAL_FAILURE(Enroll(1));
   auto after = WaitForCosigned();
   ASSERT_TRUE(after.ok()) << after.status() << uurod_->Log();
   EXPECT_GT(after->tree_size(), cosigned->tree_size());
@@ -189,7 +188,7 @@ TEST_F(WitnessedLedgerTest, CheckpointsGetCosignedAndUuroCanDemandIt) {
 TEST_F(WitnessedLedgerTest, AWitnessThatIsDownNeverBlocksWrites) {
   // Nothing listens on this port: connections are refused at once.
   StartUurod("http://127.0.0.1:1");
-  Enroll(5);
+  ASSERT_NO_FATAL_FAILURE(Enroll(5));
   auto fund = client_->Fund();
   ASSERT_TRUE(fund.ok());
   EXPECT_EQ(fund->active_residents(), 5u);
@@ -204,13 +203,14 @@ TEST_F(WitnessedLedgerTest, AWitnessThatIsDownNeverBlocksWrites) {
 
 TEST_F(WitnessedLedgerTest, CosignaturesByKeysOutsideTheCouncilDoNotCount) {
   StartUurod(StartWitness(SecretKey::Generate(), "mallory"));
-  Enroll(2);
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_NO_FATAL_FAILURE(Enroll(2));
+  // Wait for uurod to have heard the witness out and turned it down.
+  ASSERT_TRUE(testing::WaitFor([&] {
+    return uurod_->Log().find("no cosignature by a council key") !=
+           std::string::npos;
+  })) << uurod_->Log();
   auto cosigned = client_->Checkpoint(/*cosigned=*/true);
   EXPECT_EQ(cosigned.status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_NE(uurod_->Log().find("no cosignature by a council key"),
-            std::string::npos)
-      << uurod_->Log();
 }
 
 }  // namespace

@@ -13,12 +13,19 @@
 //   - every entry of the batch fits in the log (kMaxEntrySize);
 //   - replaying the batch's entries (ApplyEntry, as an auditor does) is
 //     accepted and stages exactly the state the sequencer staged;
-//   - conservation: per round, issued = net awarded + unspent.
+//   - conservation, each side computed on its own rather than by the
+//     formula ReadRoundTotals uses: issued from the residents enrolled
+//     while the round was open times the allowance, net awarded from the
+//     per-award records (and again from the per-initiative records),
+//     unspent from each resident's allowance minus their spent record; the
+//     three must satisfy issued = net awarded + unspent and agree with
+//     ReadRoundTotals.
 #include <google/protobuf/stubs/logging.h>
 
 #include <cstdint>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,6 +44,8 @@ namespace {
 
 constexpr char kOrigin[] = "fuzz.uuro.example/ledger";
 constexpr uint64_t kStartMs = 1'800'000'000'000;
+constexpr uint64_t kRound = 3;        // The round Setup opens.
+constexpr uint64_t kAllowance = 100;  // Its allowance, in every district.
 
 void Check(bool ok, const char* what) {
   if (!ok) {
@@ -185,14 +194,119 @@ const Fund& TheFund() {
   return *fund;
 }
 
-void CheckConservation(const StateReader& state) {
-  for (uint64_t round : {uint64_t{3}}) {
-    auto totals = ReadRoundTotals(state, round);
-    if (!totals.ok()) continue;
-    Check(totals->issued() == totals->net_awarded() + totals->unspent(),
-          "issued = net awarded + unspent");
-    Check(totals->net_awarded() == totals->awarded() - totals->withdrawn(),
-          "net awarded = awarded - withdrawn");
+template <typename Record>
+Record Decode(const Bytes& value) {
+  Record record;
+  Check(record.ParseFromArray(value.data(), static_cast<int>(value.size())),
+        "a state record decodes");
+  return record;
+}
+
+std::map<std::string, Bytes> ScanOrDie(const StateReader& state,
+                                       const std::string& prefix) {
+  auto scanned = state.Scan(prefix);
+  Check(scanned.ok(), "the state scans");
+  return *std::move(scanned);
+}
+
+bool RoundClosed(const StateReader& state) {
+  auto value = state.Get(keys::Round(kRound));
+  Check(value.ok() && value->has_value(), "the round's record is there");
+  return Decode<v1::RoundRecord>(**value).closed();
+}
+
+// The residents given the round's allowance, followed through the inputs:
+// the two enrolled before it opened and every resident enrolled (by the
+// steward or by claiming an invite) while it was open. Revocation does not
+// take an allowance back, and a replacement key keeps its resident id.
+class Members {
+ public:
+  // Call after every applied transaction, with whether the round was
+  // closed before it.
+  void Update(const StateReader& state, bool closed_before) {
+    const std::string prefix = keys::Resident(0).substr(0, 9);
+    for (const auto& [key, value] : ScanOrDie(state, prefix)) {
+      const uint64_t id = Decode<v1::ResidentRecord>(value).id();
+      if (id <= seen_) continue;
+      seen_ = id;
+      if (!closed_before) ids_.insert(id);
+    }
+  }
+  const std::set<uint64_t>& ids() const { return ids_; }
+
+ private:
+  std::set<uint64_t> ids_ = {1, 2};
+  uint64_t seen_ = 2;
+};
+
+// issued = net awarded + unspent for the round, each side computed from
+// its own records, and each equal to what ReadRoundTotals reports.
+void CheckConservation(const StateReader& state, const Members& members) {
+  // Issued: every member got the allowance, once.
+  const uint64_t issued = members.ids().size() * kAllowance;
+  // The district records say the same: residents times allowance.
+  uint64_t issued_by_district = 0;
+  for (const auto& [key, value] :
+       ScanOrDie(state, keys::DistrictRoundPrefix(kRound))) {
+    auto d = Decode<v1::DistrictRoundRecord>(value);
+    Check(d.allowance() == kAllowance, "a district's allowance is the rule");
+    issued_by_district += d.residents() * d.allowance();
+  }
+  Check(issued_by_district == issued,
+        "issued = residents enrolled while open x allowance");
+
+  // Net awarded: the sum of the per-award records (resident, initiative),
+  // and each resident's awards add up to their spent record.
+  uint64_t net = 0;
+  std::map<uint64_t, uint64_t> awarded_by;  // Resident id -> net awards.
+  const std::string award_prefix = keys::AwardRoundPrefix(kRound);
+  for (const auto& [key, value] : ScanOrDie(state, award_prefix)) {
+    const uint64_t resident =
+        keys::TrailingId(key.substr(0, award_prefix.size() + 8));
+    Check(members.ids().count(resident) == 1,
+          "only residents given the allowance have awards");
+    const uint64_t amount = Decode<v1::AwardRecord>(value).amount();
+    net += amount;
+    awarded_by[resident] += amount;
+  }
+  // And the per-initiative records agree.
+  uint64_t net_by_initiative = 0;
+  for (const auto& [key, value] :
+       ScanOrDie(state, keys::InitiativeRoundPrefix(kRound))) {
+    auto held = Decode<v1::InitiativeRoundRecord>(value);
+    Check(held.withdrawn() <= held.awarded(),
+          "an initiative's withdrawals are within its awards");
+    net_by_initiative += held.awarded() - held.withdrawn();
+  }
+  Check(net_by_initiative == net,
+        "net awarded per initiative = net awarded per award");
+
+  // Unspent: each member's allowance minus what their spent record says.
+  uint64_t unspent = 0;
+  for (uint64_t id : members.ids()) {
+    auto value = state.Get(keys::Spent(kRound, id));
+    Check(value.ok(), "a spent record reads");
+    const uint64_t spent =
+        value->has_value() ? Decode<v1::SpentRecord>(**value).amount() : 0;
+    Check(spent <= kAllowance, "nobody spends beyond the allowance");
+    auto it = awarded_by.find(id);
+    Check(spent == (it == awarded_by.end() ? 0 : it->second),
+          "a resident's spent record = the sum of their awards");
+    unspent += kAllowance - spent;
+  }
+
+  Check(issued == net + unspent, "issued = net awarded + unspent");
+
+  auto totals = ReadRoundTotals(state, kRound);
+  Check(totals.ok(), "the round's totals read");
+  Check(totals->issued() == issued, "reported issued is the computed one");
+  Check(totals->net_awarded() == net,
+        "reported net awarded is the computed one");
+  Check(totals->unspent() == unspent, "reported unspent is the computed one");
+  Check(totals->net_awarded() == totals->awarded() - totals->withdrawn(),
+        "net awarded = awarded - withdrawn");
+  if (totals->closed()) {
+    Check(totals->lapsed() == unspent, "what lapsed is what was unspent");
   }
 }
 
@@ -207,6 +321,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::map<PublicKey, uint64_t> nonces = fund.next_nonce;
   uint64_t now = fund.time_ms;
   size_t applied = 0;
+  Members members;
   for (size_t at = 0; at + 3 <= size && applied < 16;) {
     const uint8_t signer_byte = data[at];
     const size_t length = (size_t{data[at + 1]} << 8) | data[at + 2];
@@ -226,11 +341,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto tx = DecodeEnvelope(SignEnvelope(key, body));
     if (!tx.ok()) continue;
     ++applied;
+    const bool closed_before = RoundClosed(applier.state());
     auto result = applier.Apply(*tx, now);
     if (result.ok() && !result->duplicate) {
       nonces[key.public_key()] = body.nonce() + 1;
     }
-    CheckConservation(applier.state());
+    members.Update(applier.state(), closed_before);
+    CheckConservation(applier.state(), members);
   }
 
   AppendBatch batch = applier.TakeBatch();

@@ -15,6 +15,7 @@
 #include "ledger/tlog/checkpoint.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
+#include "tests/testing/wait.h"
 
 namespace uuro {
 namespace {
@@ -56,11 +57,14 @@ class Writers {
   }
   uint64_t committed() const { return committed_; }
   int failures() const { return failures_; }
-  void WaitFor(uint64_t more) {
+  // Waits until `more` awards have been committed since the call; false if
+  // a writer failed or 60 s passed first.
+  bool WaitFor(uint64_t more) {
     const uint64_t target = committed_ + more;
-    while (committed_ < target && failures_ == 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
+    return testing::WaitFor(
+               [&] { return committed_ >= target || failures_ != 0; },
+               std::chrono::seconds(60), std::chrono::milliseconds(2)) &&
+           failures_ == 0;
   }
 
  private:
@@ -113,13 +117,13 @@ TEST(BackupTest, OnlineBackupWhileFourClientsWriteRestoresAVerifiedLedger) {
   ASSERT_TRUE(fund.ok()) << fund.status();
 
   Writers writers(uurod.address(), *fund, keys);
-  writers.WaitFor(40);
+  ASSERT_TRUE(writers.WaitFor(40)) << writers.failures() << " failures";
   const uint64_t before = writers.committed();
   auto backup = RunCommand({testing::UurodBinary(), "backup", "--data",
                             ledger->data, "--out", root + "/backup1"});
   ASSERT_EQ(backup.exit_code, 0) << backup.output;
   // The writers kept going during and after the backup.
-  writers.WaitFor(40);
+  ASSERT_TRUE(writers.WaitFor(40)) << writers.failures() << " failures";
   auto keyed =
       RunCommand({testing::UurodBinary(), "backup", "--data", ledger->data,
                   "--out", root + "/backup2", "--with-log-key"});

@@ -16,6 +16,7 @@
 #include "tests/testing/tile_proxy.h"
 #include "tests/testing/uurod_helpers.h"
 #include "tests/testing/uurod_process.h"
+#include "tests/testing/wait.h"
 
 namespace uuro {
 namespace {
@@ -43,14 +44,7 @@ absl::Status AddAwards(LedgerClient& client, const SecretKey& key,
   return absl::OkStatus();
 }
 
-// Waits up to 20 s for `done`.
-bool WaitFor(const std::function<bool()>& done) {
-  for (int i = 0; i < 2000; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
-}
+using testing::WaitFor;  // Polls an observable condition, with a deadline.
 
 uint64_t TreeSize(LedgerClient& client) {
   auto cp = client.Checkpoint();
@@ -223,8 +217,9 @@ TEST(FollowerTest, CatchesUpServesTheSameReadsRefusesWritesAndStopsOnAFork) {
   EXPECT_NE(follower.Log().find("level=critical"), std::string::npos);
   EXPECT_NE(follower.Log().find("is not consistent"), std::string::npos)
       << follower.Log();
-  // It adopted nothing of the fork and still serves what it verified.
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // It adopted nothing of the fork and still serves what it verified. (It
+  // logs follow_stopped as the last thing its polling thread does, so
+  // there is nothing more to wait for.)
   EXPECT_EQ(TreeSize(to_follower), primary_size);
   EXPECT_EQ(Reads(to_follower, resident, fund), reads);
   ASSERT_TRUE(follower.Stop(SIGTERM).ok());

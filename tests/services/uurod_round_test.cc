@@ -3,9 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <chrono>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "clients/ledger_client.h"
@@ -13,6 +11,7 @@
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/merkle.h"
 #include "ledger/tlog/wall_clock.h"
+#include "tests/testing/test_clock.h"
 #include "tests/testing/uurod_process.h"
 
 namespace uuro {
@@ -21,7 +20,8 @@ namespace {
 using client::LedgerClient;
 
 // Checks every receipt it is given and that each new checkpoint extends the
-// previous one.
+// previous one. Check() fails fatally: callers wrap it in
+// ASSERT_NO_FATAL_FAILURE so that the test stops at the first bad receipt.
 class ReceiptChecker {
  public:
   ReceiptChecker(LedgerClient& client, NoteVerifier log_key, std::string origin)
@@ -39,18 +39,19 @@ class ReceiptChecker {
       request.set_old_size(last_.size);
       request.set_new_size(cp->size);
       v1::ProofResponse proof;
-      ASSERT_TRUE(client_.transparency()
-                      .GetConsistencyProof(&context, request, &proof)
-                      .ok());
+      grpc::Status status =
+          client_.transparency().GetConsistencyProof(&context, request, &proof);
+      ASSERT_TRUE(status.ok()) << status.error_message();
       std::vector<Hash> hashes;
       for (const std::string& h : proof.hashes()) {
         Hash hash;
         std::copy(h.begin(), h.end(), hash.begin());
         hashes.push_back(hash);
       }
-      EXPECT_TRUE(
-          VerifyConsistency(last_.size, cp->size, hashes, last_.root, cp->root)
-              .ok());
+      absl::Status consistent =
+          VerifyConsistency(last_.size, cp->size, hashes, last_.root, cp->root);
+      ASSERT_TRUE(consistent.ok())
+          << last_.size << " -> " << cp->size << ": " << consistent;
     }
     if (cp->size >= last_.size) last_ = *cp;
     ++checked_;
@@ -68,8 +69,11 @@ class ReceiptChecker {
 TEST(UurodRoundTest, WholeRoundThroughTheGeneratedClient) {
   auto ledger = testing::InitTestLedger();
   ASSERT_NE(ledger, nullptr);
-  testing::UurodProcess uurod(ledger->data);
-  ASSERT_TRUE(uurod.Start().ok());
+  // uurod's clock is the test's: the round closes when the test moves the
+  // clock past its end, not after a sleep.
+  testing::TestClock clock(ledger->dir.Sub("clock"), WallClockMs());
+  testing::UurodProcess uurod(ledger->data, clock.Args());
+  ASSERT_TRUE(uurod.Start().ok()) << uurod.Log();
   LedgerClient client(uurod.Channel());
   ReceiptChecker check(client, ledger->log_key(), ledger->origin);
   const SecretKey& steward = ledger->steward;
@@ -81,43 +85,45 @@ TEST(UurodRoundTest, WholeRoundThroughTheGeneratedClient) {
     enroll.mutable_enroll_resident()->set_key(
         PublicKeyBytes(key->public_key()));
     enroll.mutable_enroll_resident()->set_district("harbour");
-    check.Check(client.Submit(steward, enroll));
+    ASSERT_NO_FATAL_FAILURE(check.Check(client.Submit(steward, enroll)));
   }
-  // A short round, so that the test can see it close.
-  const uint64_t closes_at = WallClockMs() + 2500;
+  // A round of a minute on uurod's clock, which the test moves.
+  const uint64_t closes_at = clock.now_ms() + 60'000;
   v1::TxBody open;
   open.mutable_open_round()->set_allowance(100);
   open.mutable_open_round()->set_credit_value_cents(50);
-  open.mutable_open_round()->set_opens_at_ms(WallClockMs() - 1000);
+  open.mutable_open_round()->set_opens_at_ms(clock.now_ms() - 1000);
   open.mutable_open_round()->set_closes_at_ms(closes_at);
   open.mutable_open_round()->set_max_share_percent(100);
   open.mutable_open_round()->set_trust_threshold(10);
   auto round = client.Submit(steward, open);
-  check.Check(round);
+  ASSERT_NO_FATAL_FAILURE(check.Check(round));
 
   v1::TxBody propose;
   propose.mutable_propose_initiative()->set_title("Harbour sauna");
   propose.mutable_propose_initiative()->set_district("harbour");
   propose.mutable_propose_initiative()->set_amount_asked(300);
   auto initiative = client.Submit(owner, propose);
-  check.Check(initiative);
+  ASSERT_NO_FATAL_FAILURE(check.Check(initiative));
 
   v1::TxBody award;
   award.mutable_award()->set_round_id(round->index());
   award.mutable_award()->set_initiative_id(initiative->index());
   award.mutable_award()->set_amount(60);
-  check.Check(client.Submit(alice, award));
+  ASSERT_NO_FATAL_FAILURE(check.Check(client.Submit(alice, award)));
   v1::TxBody withdraw;
   withdraw.mutable_withdraw_award()->set_round_id(round->index());
   withdraw.mutable_withdraw_award()->set_initiative_id(initiative->index());
   withdraw.mutable_withdraw_award()->set_amount(10);
-  check.Check(client.Submit(alice, withdraw));
+  ASSERT_NO_FATAL_FAILURE(check.Check(client.Submit(alice, withdraw)));
 
-  std::this_thread::sleep_until(std::chrono::system_clock::time_point(
-      std::chrono::milliseconds(closes_at + 50)));
+  // Closing before the end is refused; once the clock is past it, it works.
   v1::TxBody close;
   close.mutable_close_round()->set_round_id(round->index());
-  check.Check(client.Submit(steward, close));
+  EXPECT_EQ(client.Submit(steward, close).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  clock.Set(closes_at + 1);
+  ASSERT_NO_FATAL_FAILURE(check.Check(client.Submit(steward, close)));
 
   // Under the threshold settles by rule; over it waits for a steward.
   auto redeem = [&](uint64_t amount) {
@@ -127,23 +133,23 @@ TEST(UurodRoundTest, WholeRoundThroughTheGeneratedClient) {
     body.mutable_request_redemption()->set_purpose("Wood for the stove");
     return client.Submit(owner, body);
   };
-  check.Check(redeem(10));
+  ASSERT_NO_FATAL_FAILURE(check.Check(redeem(10)));
   auto settle_me = redeem(20);
-  check.Check(settle_me);
+  ASSERT_NO_FATAL_FAILURE(check.Check(settle_me));
   auto reject_me = redeem(15);
-  check.Check(reject_me);
+  ASSERT_NO_FATAL_FAILURE(check.Check(reject_me));
   v1::TxBody settle;
   settle.mutable_settle_redemption()->set_request_id(settle_me->index());
   settle.mutable_settle_redemption()->set_payment_reference("INV-7");
-  check.Check(client.Submit(steward, settle));
+  ASSERT_NO_FATAL_FAILURE(check.Check(client.Submit(steward, settle)));
   v1::TxBody reject;
   reject.mutable_reject_redemption()->set_request_id(reject_me->index());
   reject.mutable_reject_redemption()->set_reason("Not for this purpose");
-  check.Check(client.Submit(steward, reject));
+  ASSERT_NO_FATAL_FAILURE(check.Check(client.Submit(steward, reject)));
   v1::TxBody report;
   report.mutable_post_report()->set_initiative_id(initiative->index());
   report.mutable_post_report()->set_text("The sauna is warm.");
-  check.Check(client.Submit(owner, report));
+  ASSERT_NO_FATAL_FAILURE(check.Check(client.Submit(owner, report)));
   EXPECT_EQ(check.checked(), 13);
 
   grpc::ClientContext context;
@@ -170,9 +176,9 @@ TEST(UurodRoundTest, WholeRoundThroughTheGeneratedClient) {
 
   // A second round; ListRounds pages through both in id order, the first
   // closed and the second open.
-  open.mutable_open_round()->set_closes_at_ms(WallClockMs() + 3600 * 1000);
+  open.mutable_open_round()->set_closes_at_ms(clock.now_ms() + 3600 * 1000);
   auto second = client.Submit(steward, open);
-  check.Check(second);
+  ASSERT_NO_FATAL_FAILURE(check.Check(second));
   std::vector<v1::RoundRecord> rounds;
   std::string token;
   do {
