@@ -52,7 +52,8 @@ TEST(MetricsTest, ScrapeAfterAwardsCountsExactlyWhatWasSent) {
   auto ledger = testing::InitTestLedger();
   ASSERT_NE(ledger, nullptr);
   testing::UurodProcess uurod(
-      ledger->data, {"--http-listen", "127.0.0.1:0", "--rate-limit", "0"});
+      ledger->data,
+      {"--http-listen", "127.0.0.1:0", "--rate-limit", "0", "--web-root", ""});
   ASSERT_TRUE(uurod.Start().ok());
   client::LedgerClient client(uurod.Channel());
   SecretKey resident = SecretKey::Generate();
