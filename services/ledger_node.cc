@@ -18,6 +18,7 @@
 #include "ledger/tlog/read_text.h"
 #include "ledger/tlog/status_macros.h"
 #include "ledger/tlog/wall_clock.h"
+#include "services/witness_pusher.h"
 
 namespace uuro::server {
 
@@ -121,15 +122,7 @@ absl::Status LedgerNode::LoadCosignedCheckpoint(const std::string& path) {
   absl::StatusOr<Checkpoint> cp = ParseCheckpoint(note->text);
   if (!cp.ok()) return set_aside(std::string(cp.status().message()));
   if (cp->origin != origin_) return set_aside("another origin");
-  absl::StatusOr<v1::FundRecord> fund = fund::ReadFund(state_);
-  if (!fund.ok()) return fund.status();
-  std::vector<PublicKey> council;
-  for (const std::string& k : fund->council_keys()) {
-    if (k.size() != kPublicKeySize) continue;
-    PublicKey key;
-    std::copy(k.begin(), k.end(), key.begin());
-    council.push_back(key);
-  }
+  UURO_ASSIGN_OR_RETURN(std::vector<PublicKey> council, CouncilKeys(*this));
   if (VerifyCosignatures(note->text, note->unverified, council,
                          CosignatureClock{WallClockMs() / 1000})
           .empty()) {
