@@ -10,7 +10,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "clients/atomic_file.h"
+#include "ledger/tlog/atomic_file.h"
 #include "ledger/tlog/merkle.h"
 #include "ledger/tlog/status_macros.h"
 

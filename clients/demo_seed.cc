@@ -12,7 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "clients/atomic_file.h"
+#include "ledger/tlog/atomic_file.h"
 #include "clients/ledger_client.h"
 #include "ledger/fund/invite_code.h"
 #include "ledger/tlog/status_macros.h"

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "clients/atomic_file.h"
+#include "ledger/tlog/atomic_file.h"
 #include "clients/checkpoint_store.h"
 #include "clients/log_fetch.h"
 #include "clients/log_replica.h"

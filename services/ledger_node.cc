@@ -12,6 +12,7 @@
 #include "ledger/fund/queries.h"
 #include "ledger/fund/transaction.h"
 #include "ledger/store/rocks_log_store.h"
+#include "ledger/tlog/atomic_file.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/cosignature.h"
 #include "ledger/tlog/merkle.h"
@@ -63,48 +64,6 @@ absl::StatusOr<std::unique_ptr<LedgerNode>> LedgerNode::Open(
       node->LoadCosignedCheckpoint(dir.root + "/cosigned-checkpoint"));
   return node;
 }
-
-namespace {
-
-// Writes `text` to `path` so that a crash leaves the old file or the new one:
-// a synced temporary file renamed over it, then the folder synced.
-absl::Status WriteFileAtomically(const std::string& path,
-                                 const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot write ", tmp, ": ", std::strerror(errno)));
-  }
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int err = errno;
-      ::close(fd);
-      return absl::UnavailableError(
-          absl::StrCat("cannot write ", tmp, ": ", std::strerror(err)));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    return absl::UnavailableError(absl::StrCat("cannot sync ", tmp));
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot rename ", tmp, ": ", std::strerror(errno)));
-  }
-  const std::string dir = std::filesystem::path(path).parent_path().string();
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 absl::Status LedgerNode::LoadCosignedCheckpoint(const std::string& path) {
   cosigned_file_ = path;
@@ -186,7 +145,7 @@ void LedgerNode::set_cosigned_checkpoint(
   absl::MutexLock lock(&cosigned_mu_);
   if (cosigned_ == nullptr || cp->size >= cosigned_->size) {
     if (!cosigned_file_.empty()) {
-      absl::Status kept = WriteFileAtomically(cosigned_file_, cp->note);
+      absl::Status kept = WriteFileAtomically(cosigned_file_, cp->note, 0644);
       if (!kept.ok()) {
         spdlog::warn("event=cosigned_checkpoint_not_kept reason=\"{}\"",
                      std::string(kept.message()));

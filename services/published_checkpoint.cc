@@ -5,9 +5,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/tlog/atomic_file.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/merkle.h"
 #include "ledger/tlog/status_macros.h"
@@ -83,21 +83,6 @@ absl::Status WriteAll(int fd, const std::string& data, off_t offset,
   return absl::OkStatus();
 }
 
-absl::Status SyncFolder(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot open ", dir, ": ", ErrnoText()));
-  }
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot sync ", dir, ": ", ErrnoText()));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PublishedCheckpointFile>>
@@ -143,28 +128,15 @@ std::optional<std::string> PublishedCheckpointFile::latest() const {
 }
 
 absl::Status PublishedCheckpointFile::Create(const std::string& first_slot) {
-  const std::string temp = path_ + ".new";
-  int fd = ::open(temp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // Created whole (temporary file, sync, rename, folder sync), then written
+  // in place one slot at a time.
+  absl::Status created = WriteFileAtomically(
+      path_, first_slot + std::string(kSlotSize, '\0'), 0644);
+  if (!created.ok()) return absl::UnavailableError(created.message());
+  int fd = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) {
     return absl::UnavailableError(
-        absl::StrCat("cannot create ", temp, ": ", ErrnoText()));
-  }
-  absl::Status written =
-      WriteAll(fd, first_slot + std::string(kSlotSize, '\0'), 0, temp);
-  if (written.ok() && ::fsync(fd) != 0) {
-    written = absl::UnavailableError(
-        absl::StrCat("cannot sync ", temp, ": ", ErrnoText()));
-  }
-  if (written.ok() && ::rename(temp.c_str(), path_.c_str()) != 0) {
-    written = absl::UnavailableError(
-        absl::StrCat("cannot rename ", temp, ": ", ErrnoText()));
-  }
-  if (written.ok()) {
-    written = SyncFolder(std::filesystem::path(path_).parent_path().string());
-  }
-  if (!written.ok()) {
-    ::close(fd);
-    return written;
+        absl::StrCat("cannot open ", path_, ": ", ErrnoText()));
   }
   fd_ = fd;
   return absl::OkStatus();

@@ -8,8 +8,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "clients/atomic_file.h"
 #include "clients/open_data/render.h"
+#include "ledger/tlog/atomic_file.h"
 #include "nlohmann/json.hpp"
 
 namespace uuro::open_data {
@@ -133,7 +133,7 @@ absl::Status WriteExport(const v1::RoundExport& e, Format format,
   }
   for (const auto& [name, text] : files) {
     const std::string target = name.empty() ? path : path + "/" + name;
-    if (absl::Status written = client::WriteFileAtomically(target, text, 0644);
+    if (absl::Status written = WriteFileAtomically(target, text, 0644);
         !written.ok()) {
       return written;
     }

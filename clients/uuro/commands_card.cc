@@ -6,9 +6,9 @@
 #include <iterator>
 
 #include "absl/strings/str_cat.h"
-#include "clients/atomic_file.h"
 #include "clients/paper/key_card.h"
 #include "clients/uuro/commands.h"
+#include "ledger/tlog/atomic_file.h"
 #include "ledger/tlog/status_macros.h"
 
 namespace uuro::cli {
@@ -32,7 +32,7 @@ absl::Status WriteCard(Context& ctx, const std::string& out) {
   sodium_memzero(secret.data(), secret.size());
   UURO_RETURN_IF_ERROR(page.status());
   // The page holds the secret key: only this user may read it.
-  absl::Status wrote = client::WriteFileAtomically(out, *page, 0600);
+  absl::Status wrote = WriteFileAtomically(out, *page, 0600);
   sodium_memzero(page->data(), page->size());
   UURO_RETURN_IF_ERROR(wrote);
   Print(ctx, {{"card", out}, {"public_key", FormatPublicKey(key.public_key())}},

@@ -5,12 +5,12 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "clients/atomic_file.h"
 #include "clients/paper/letters.h"
 #include "clients/uuro/commands.h"
 #include "clients/uuro/table.h"
 #include "ledger/fund/invite_code.h"
 #include "ledger/fund/validation.h"
+#include "ledger/tlog/atomic_file.h"
 #include "ledger/tlog/iso_time.h"
 #include "ledger/tlog/status_macros.h"
 #include "ledger/tlog/wall_clock.h"
@@ -88,10 +88,9 @@ absl::Status IssueInvites(Context& ctx, const IssueArgs& args) {
           {fund.fund_name(), FormatIsoTime(expires_at_ms).substr(0, 10)}));
   // The codes are secrets until the letters are mailed: only this user.
   absl::Status wrote =
-      client::WriteFileAtomically((dir / "invites.csv").string(), csv, 0600);
+      WriteFileAtomically((dir / "invites.csv").string(), csv, 0600);
   if (wrote.ok()) {
-    wrote = client::WriteFileAtomically((dir / "letters.html").string(),
-                                        letters, 0600);
+    wrote = WriteFileAtomically((dir / "letters.html").string(), letters, 0600);
   }
   sodium_memzero(csv.data(), csv.size());
   sodium_memzero(letters.data(), letters.size());

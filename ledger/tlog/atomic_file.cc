@@ -1,4 +1,4 @@
-#include "clients/atomic_file.h"
+#include "ledger/tlog/atomic_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace uuro::client {
+namespace uuro {
 namespace {
 
 absl::Status WriteAll(int fd, std::string_view data, const std::string& path) {
@@ -67,4 +67,4 @@ absl::Status WriteFileAtomically(const std::string& path, std::string_view data,
   return SyncDir(dir);
 }
 
-}  // namespace uuro::client
+}  // namespace uuro

@@ -1,8 +1,8 @@
 // Files replaced whole or not at all: a temporary file in the same folder,
 // fsync, rename over the old one, fsync of the folder. After a crash the path
 // holds the old contents or the new, never a mix.
-#ifndef CLIENTS_ATOMIC_FILE_H_
-#define CLIENTS_ATOMIC_FILE_H_
+#ifndef LEDGER_TLOG_ATOMIC_FILE_H_
+#define LEDGER_TLOG_ATOMIC_FILE_H_
 
 #include <sys/types.h>
 
@@ -11,7 +11,7 @@
 
 #include "absl/status/status.h"
 
-namespace uuro::client {
+namespace uuro {
 
 // The folder of `path` must exist. The file gets `mode` (0600: only this
 // user; 0644 for files a web server must read).
@@ -22,6 +22,6 @@ absl::Status WriteFileAtomically(const std::string& path, std::string_view data,
 // NOT_FOUND, PERMISSION_DENIED or INTERNAL.
 absl::Status ErrnoError(std::string_view what, const std::string& path);
 
-}  // namespace uuro::client
+}  // namespace uuro
 
-#endif  // CLIENTS_ATOMIC_FILE_H_
+#endif  // LEDGER_TLOG_ATOMIC_FILE_H_
