@@ -12,9 +12,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "ledger/tlog/atomic_file.h"
 #include "clients/ledger_client.h"
 #include "ledger/fund/invite_code.h"
+#include "ledger/tlog/atomic_file.h"
 #include "ledger/tlog/status_macros.h"
 #include "ledger/tlog/wall_clock.h"
 

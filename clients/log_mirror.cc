@@ -5,11 +5,11 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/tlog/atomic_file.h"
 #include "clients/checkpoint_store.h"
 #include "clients/log_fetch.h"
 #include "clients/log_replica.h"
 #include "clients/trusted_checkpoint.h"
+#include "ledger/tlog/atomic_file.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/merkle.h"
 #include "ledger/tlog/status_macros.h"
