@@ -131,6 +131,29 @@ bool Sequencer::Publish(std::shared_ptr<const SignedCheckpoint> checkpoint) {
   return true;
 }
 
+absl::Status Sequencer::RecoverFromFailedCommit() {
+  UURO_RETURN_IF_ERROR(store_.Recover());
+  FailedCommit failed = *std::move(failed_);
+  failed_.reset();
+  const uint64_t size = store_.size();
+  if (size == failed.first_index) return absl::OkStatus();
+  if (failed.checkpoint == nullptr ||
+      size != failed.first_index + failed.batch.entries.size() ||
+      store_.root() != failed.checkpoint->root) {
+    return absl::DataLossError(absl::StrCat(
+        "the store reopened at ", size, " entries; the failed commit spanned ",
+        failed.first_index, " to ",
+        failed.first_index + failed.batch.entries.size()));
+  }
+  // The write reached the disk before it failed: it is committed, with the
+  // checkpoint signed over it. Its senders were told to retry, and a retry
+  // gets its receipt.
+  committed_.Committed(failed.batch.state);
+  clock_->Restore(failed.last_time_ms);
+  Publish(std::move(failed.checkpoint));
+  return absl::OkStatus();
+}
+
 void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
   using Clock = std::chrono::steady_clock;
   const Clock::time_point began = Clock::now();
@@ -138,6 +161,17 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
   // A commit whose checkpoint could not be recorded: try again before
   // answering anything that may rest on it (a duplicate's receipt).
   if (unrecorded_ != nullptr) Publish(unrecorded_);
+  if (failed_) {
+    absl::Status recovered = RecoverFromFailedCommit();
+    if (!recovered.ok()) {
+      for (Pending& p : batch) {
+        p.done.set_value(absl::UnavailableError(absl::StrCat(
+            "the ledger cannot write; nothing was recorded: ",
+            recovered.message())));
+      }
+      return;
+    }
+  }
   const uint64_t first_new = store_.size();
   fund::BatchApplier applier(committed_, first_new);
   std::vector<absl::StatusOr<fund::ApplyResult>> results;
@@ -161,6 +195,8 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
     // entry committed before fails: refusals too, since one may rest on a
     // transaction of this batch that was never recorded (a nonce it used, a
     // balance it spent). Retrying gets the true answer.
+    failed_ = FailedCommit{first_new, std::move(appended),
+                           clock_->last_time_ms(), signed_checkpoint};
     clock_->Restore(saved_time);
     absl::Status failed = absl::UnavailableError(
         absl::StrCat("the ledger could not commit; nothing was recorded: ",

@@ -12,6 +12,7 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -93,6 +94,9 @@ class Sequencer {
   // After a commit: records the checkpoint, then readers and the listener
   // see it. False if it could not be recorded; it is kept in unrecorded_.
   bool Publish(std::shared_ptr<const SignedCheckpoint> checkpoint);
+  // After a failed commit: has the store recover, and takes the failed
+  // commit as done if the store holds it now. Not OK while it cannot write.
+  absl::Status RecoverFromFailedCommit();
 
   LogStore& store_;
   const NoteSigner& signer_;
@@ -110,6 +114,15 @@ class Sequencer {
   std::unique_ptr<SequencingClock> clock_;
   // A committed checkpoint not handed out yet because recording it failed.
   std::shared_ptr<const SignedCheckpoint> unrecorded_;
+  // The last commit, if the store refused it: the store must recover
+  // before the next, and may find it committed after all.
+  struct FailedCommit {
+    uint64_t first_index = 0;
+    AppendBatch batch;
+    uint64_t last_time_ms = 0;  // The clock after its entries.
+    std::shared_ptr<const SignedCheckpoint> checkpoint;
+  };
+  std::optional<FailedCommit> failed_;
 
   std::thread thread_;  // Last: starts after everything above exists.
 };

@@ -11,7 +11,9 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
@@ -101,6 +103,23 @@ rocksdb::Options BaseOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
   return options;
 }
 
+// One open database and its column families, shared by the readers of the
+// moment; a reopen waits until it is the only holder, then closes it.
+struct Database {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // Freed before closing.
+  rocksdb::ColumnFamilyHandle* entries = nullptr;
+  rocksdb::ColumnFamilyHandle* nodes = nullptr;
+  rocksdb::ColumnFamilyHandle* meta = nullptr;
+  rocksdb::ColumnFamilyHandle* state = nullptr;
+
+  ~Database() {
+    if (!db) return;
+    for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
+    db->Close().PermitUncheckedError();
+  }
+};
+
 class RocksLogStore final : public LogStore {
  public:
   static absl::StatusOr<std::unique_ptr<LogStore>> Open(const std::string& dir,
@@ -124,6 +143,7 @@ class RocksLogStore final : public LogStore {
 
   absl::Status Append(const AppendBatch& batch,
                       const CheckpointMaker& make_checkpoint) override;
+  absl::Status Recover() override;
   absl::StatusOr<Bytes> ReadEntry(uint64_t index) const override;
   absl::StatusOr<std::vector<Bytes>> ReadEntries(uint64_t begin,
                                                  uint64_t end) const override;
@@ -139,8 +159,10 @@ class RocksLogStore final : public LogStore {
   RocksFigures Figures() const;
 
  private:
-  explicit RocksLogStore(Durability durability)
-      : durability_(durability),
+  RocksLogStore(std::string dir, Durability durability, rocksdb::Env* env)
+      : dir_(std::move(dir)),
+        env_(env),
+        durability_(durability),
         nodes_cache_(kCachedNodes),
         entries_cache_(kCachedEntries) {}
   // What one append commits, built before the commit.
@@ -152,22 +174,21 @@ class RocksLogStore final : public LogStore {
     std::string checkpoint;
   };
 
-  absl::Status OpenDb(const std::string& dir, bool create, rocksdb::Env* env);
+  absl::Status OpenDb(bool create);
   absl::Status Initialize();  // Writes the meta records of an empty ledger.
-  absl::Status Check(const std::string& dir);  // Loads and verifies the tree.
+  absl::Status Check();       // Loads and verifies the tree.
   absl::StatusOr<std::optional<std::string>> GetMeta(const char* key) const;
+  // The open database, or UNAVAILABLE while a reopen has it closed.
+  absl::StatusOr<std::shared_ptr<const Database>> Current() const;
 
+  const std::string dir_;
+  rocksdb::Env* const env_;  // Null: RocksDB's default.
   const Durability durability_;
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // Owned; freed first.
-  rocksdb::ColumnFamilyHandle* entries_ = nullptr;
-  rocksdb::ColumnFamilyHandle* nodes_ = nullptr;
-  rocksdb::ColumnFamilyHandle* meta_ = nullptr;
-  rocksdb::ColumnFamilyHandle* state_ = nullptr;
 
-  absl::Status ResumeAfterFailedWrite()
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
-  absl::StatusOr<PendingAppend> Prepare(const AppendBatch& batch,
+  absl::Status ResumeInPlace() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  absl::Status Reopen() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  absl::StatusOr<PendingAppend> Prepare(const Database& d,
+                                        const AppendBatch& batch,
                                         const CheckpointMaker& make_checkpoint)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   void Publish(uint64_t first, const AppendBatch& batch, PendingAppend pending)
@@ -176,6 +197,9 @@ class RocksLogStore final : public LogStore {
   // Serializes appenders; held for a whole commit, never by readers.
   absl::Mutex append_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   bool write_failed_ ABSL_GUARDED_BY(append_mu_) = false;
+  // Null only while a reopen after a failed write has it closed.
+  mutable absl::Mutex db_mu_;
+  std::shared_ptr<const Database> db_ ABSL_GUARDED_BY(db_mu_);
   // Guards the committed view that readers see; held only briefly.
   mutable absl::Mutex mu_;
   TreeFrontier frontier_ ABSL_GUARDED_BY(mu_);
@@ -247,19 +271,21 @@ absl::StatusOr<std::unique_ptr<LogStore>> RocksLogStore::Open(
     const std::string& dir, bool create, Durability durability,
     rocksdb::Env* env) {
   UURO_RETURN_IF_ERROR(CheckFolder(dir, create));
-  auto store = std::unique_ptr<RocksLogStore>(new RocksLogStore(durability));
-  UURO_RETURN_IF_ERROR(store->OpenDb(dir, create, env));
+  auto store =
+      std::unique_ptr<RocksLogStore>(new RocksLogStore(dir, durability, env));
+  UURO_RETURN_IF_ERROR(store->OpenDb(create));
   if (create) UURO_RETURN_IF_ERROR(store->Initialize());
-  UURO_RETURN_IF_ERROR(store->Check(dir));
+  UURO_RETURN_IF_ERROR(store->Check());
   return std::unique_ptr<LogStore>(std::move(store));
 }
 
-absl::Status RocksLogStore::OpenDb(const std::string& dir, bool create,
-                                   rocksdb::Env* env) {
-  UURO_ASSIGN_OR_RETURN(DbLayout layout, Layout(dir, create, env));
+absl::Status RocksLogStore::OpenDb(bool create) {
+  const std::string& dir = dir_;
+  UURO_ASSIGN_OR_RETURN(DbLayout layout, Layout(dir, create, env_));
+  auto opened = std::make_shared<Database>();
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(layout.db_options, dir, layout.families,
-                                        &handles_, &db);
+                                        &opened->handles, &db);
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
       return absl::UnavailableError(
@@ -271,40 +297,51 @@ absl::Status RocksLogStore::OpenDb(const std::string& dir, bool create,
     }
     return FromRocks(s, absl::StrCat("cannot open the ledger in ", dir));
   }
-  db_.reset(db);
-  entries_ = handles_[1];
-  nodes_ = handles_[2];
-  meta_ = handles_[3];
-  state_ = handles_[4];
+  opened->db.reset(db);
+  opened->entries = opened->handles[1];
+  opened->nodes = opened->handles[2];
+  opened->meta = opened->handles[3];
+  opened->state = opened->handles[4];
+  absl::MutexLock lock(&db_mu_);
+  db_ = std::move(opened);
   return absl::OkStatus();
 }
 
-RocksLogStore::~RocksLogStore() {
-  for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
-  if (db_) db_->Close().PermitUncheckedError();
+RocksLogStore::~RocksLogStore() = default;
+
+absl::StatusOr<std::shared_ptr<const Database>> RocksLogStore::Current() const {
+  absl::MutexLock lock(&db_mu_);
+  if (db_ == nullptr) {
+    return absl::UnavailableError(
+        "the store is closed after a failed write; it reopens at the next one");
+  }
+  return db_;
 }
 
 absl::Status RocksLogStore::Initialize() {
+  UURO_ASSIGN_OR_RETURN(auto d, Current());
   rocksdb::WriteBatch wb;
-  wb.Put(meta_, sk::kFormatKey, sk::kFormatValue);
-  wb.Put(meta_, sk::kTreeSizeKey, sk::EncodeUint64(0));
+  wb.Put(d->meta, sk::kFormatKey, sk::kFormatValue);
+  wb.Put(d->meta, sk::kTreeSizeKey, sk::EncodeUint64(0));
   Hash empty = EmptyTreeRoot();
-  wb.Put(meta_, sk::kRootKey, ToSlice(empty));
+  wb.Put(d->meta, sk::kRootKey, ToSlice(empty));
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  return FromRocks(db_->Write(wo, &wb), "cannot initialize the ledger");
+  return FromRocks(d->db->Write(wo, &wb), "cannot initialize the ledger");
 }
 
 absl::StatusOr<std::optional<std::string>> RocksLogStore::GetMeta(
     const char* key) const {
+  UURO_ASSIGN_OR_RETURN(auto d, Current());
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_, key, &value);
+  rocksdb::Status s = d->db->Get(rocksdb::ReadOptions(), d->meta, key, &value);
   if (s.IsNotFound()) return std::nullopt;
   UURO_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("cannot read ", key)));
   return value;
 }
 
-absl::Status RocksLogStore::Check(const std::string& dir) {
+absl::Status RocksLogStore::Check() {
+  const std::string& dir = dir_;
   UURO_ASSIGN_OR_RETURN(auto format, GetMeta(sk::kFormatKey));
   if (format != sk::kFormatValue) {
     return absl::NotFoundError(absl::StrCat(
@@ -348,7 +385,9 @@ absl::Status RocksLogStore::Check(const std::string& dir) {
     }
   }
   std::string extra;
-  if (db_->Get(rocksdb::ReadOptions(), entries_, sk::EntryKey(*size), &extra)
+  UURO_ASSIGN_OR_RETURN(auto d, Current());
+  if (d->db->Get(rocksdb::ReadOptions(), d->entries, sk::EntryKey(*size),
+                 &extra)
           .ok()) {
     return absl::DataLossError(absl::StrCat(
         "the ledger in ", dir, " holds entries beyond its tree size"));
@@ -366,13 +405,20 @@ absl::Status RocksLogStore::Append(const AppendBatch& batch,
     }
   }
   absl::MutexLock append_lock(&append_mu_);
-  UURO_RETURN_IF_ERROR(ResumeAfterFailedWrite());
-  UURO_ASSIGN_OR_RETURN(PendingAppend pending, Prepare(batch, make_checkpoint));
+  // Resuming in place cannot bring back the failed write, so the batch,
+  // prepared by the caller on the committed state, still fits.
+  if (write_failed_) {
+    UURO_RETURN_IF_ERROR(ResumeInPlace());
+    write_failed_ = false;
+  }
+  UURO_ASSIGN_OR_RETURN(auto d, Current());
+  UURO_ASSIGN_OR_RETURN(PendingAppend pending,
+                        Prepare(*d, batch, make_checkpoint));
   const uint64_t first = pending.frontier.size() - batch.entries.size();
   rocksdb::WriteOptions wo;
   wo.sync = durability_ == Durability::kSynced;
   wo.disableWAL = durability_ == Durability::kScratch;
-  rocksdb::Status written = db_->Write(wo, &pending.wb);
+  rocksdb::Status written = d->db->Write(wo, &pending.wb);
   if (!written.ok()) {
     write_failed_ = true;
     return FromRocks(written, "cannot commit");
@@ -381,12 +427,50 @@ absl::Status RocksLogStore::Append(const AppendBatch& batch,
   return absl::OkStatus();
 }
 
-absl::Status RocksLogStore::ResumeAfterFailedWrite() {
+absl::Status RocksLogStore::Recover() {
+  absl::MutexLock append_lock(&append_mu_);
   if (!write_failed_) return absl::OkStatus();
+  if (!ResumeInPlace().ok()) {
+    const uint64_t before = size();
+    UURO_RETURN_IF_ERROR(Reopen());
+    if (size() < before) {
+      return absl::DataLossError(absl::StrCat(
+          "the ledger in ", dir_, " reopened with ", size(),
+          " entries after a failed write; it had committed ", before));
+    }
+  }
+  write_failed_ = false;
+  return absl::OkStatus();
+}
+
+// RocksDB 7.8 cannot leave a write-ahead log whose write failed when that
+// write was not the log's first ("Seen error"): the memtable switch that
+// resuming needs fails, and only closing the database and opening it again,
+// as a restart does, lets it write once more. Opening replays the log, so a
+// failed write that did reach the disk comes back as committed.
+absl::Status RocksLogStore::Reopen() {
+  std::shared_ptr<const Database> old;
+  {
+    absl::MutexLock lock(&db_mu_);
+    old = std::move(db_);
+  }
+  if (old != nullptr) {
+    // Readers that hold it finish soon; new ones are told to come back.
+    while (old.use_count() > 1) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    old.reset();  // Closes it here, so its lock is free before the open.
+  }
+  UURO_RETURN_IF_ERROR(OpenDb(/*create=*/false));
+  return Check();
+}
+
+absl::Status RocksLogStore::ResumeInPlace() {
+  UURO_ASSIGN_OR_RETURN(auto d, Current());
   // A failed write (disk full, I/O error) leaves RocksDB refusing every
   // write until it is told to resume; it re-checks the disk when it is.
   UURO_RETURN_IF_ERROR(
-      FromRocks(db_->Resume(), "the store cannot write again yet"));
+      FromRocks(d->db->Resume(), "the store cannot write again yet"));
   // RocksDB goes on writing to the write-ahead log whose write failed until
   // a memtable switch opens a new one, and its file writer (with Debian's
   // asserts on) aborts the process on the next write to it: a full disk
@@ -396,17 +480,17 @@ absl::Status RocksLogStore::ResumeAfterFailedWrite() {
   rocksdb::WriteOptions unlogged;
   unlogged.disableWAL = true;
   UURO_RETURN_IF_ERROR(
-      FromRocks(db_->Put(unlogged, db_->DefaultColumnFamily(), "resumed", ""),
+      FromRocks(d->db->Put(unlogged, d->db->DefaultColumnFamily(), "resumed", ""),
                 "the store cannot write again yet"));
   UURO_RETURN_IF_ERROR(
-      FromRocks(db_->Flush(rocksdb::FlushOptions(), db_->DefaultColumnFamily()),
+      FromRocks(d->db->Flush(rocksdb::FlushOptions(), d->db->DefaultColumnFamily()),
                 "the store cannot write again yet"));
-  write_failed_ = false;
   return absl::OkStatus();
 }
 
 absl::StatusOr<RocksLogStore::PendingAppend> RocksLogStore::Prepare(
-    const AppendBatch& batch, const CheckpointMaker& make_checkpoint) {
+    const Database& d, const AppendBatch& batch,
+    const CheckpointMaker& make_checkpoint) {
   PendingAppend p;
   {
     absl::MutexLock lock(&mu_);
@@ -414,27 +498,27 @@ absl::StatusOr<RocksLogStore::PendingAppend> RocksLogStore::Prepare(
   }
   p.nodes.reserve(batch.entries.size() * 2);
   for (const Bytes& entry : batch.entries) {
-    p.wb.Put(entries_, sk::EntryKey(p.frontier.size()), ToSlice(entry));
+    p.wb.Put(d.entries, sk::EntryKey(p.frontier.size()), ToSlice(entry));
     p.frontier.Append(HashLeaf(entry), [&](NodeId id, const Hash& hash) {
-      p.wb.Put(nodes_, sk::NodeKey(id), ToSlice(hash));
+      p.wb.Put(d.nodes, sk::NodeKey(id), ToSlice(hash));
       p.nodes.emplace_back(id, hash);
     });
   }
   for (const StateWrite& write : batch.state) {
     if (write.value) {
-      p.wb.Put(state_, write.key, ToSlice(*write.value));
+      p.wb.Put(d.state, write.key, ToSlice(*write.value));
     } else {
-      p.wb.Delete(state_, write.key);
+      p.wb.Delete(d.state, write.key);
     }
   }
   p.root = p.frontier.Root();
-  p.wb.Put(meta_, sk::kTreeSizeKey, sk::EncodeUint64(p.frontier.size()));
-  p.wb.Put(meta_, sk::kRootKey, ToSlice(p.root));
+  p.wb.Put(d.meta, sk::kTreeSizeKey, sk::EncodeUint64(p.frontier.size()));
+  p.wb.Put(d.meta, sk::kRootKey, ToSlice(p.root));
   if (make_checkpoint) {
     UURO_ASSIGN_OR_RETURN(p.checkpoint,
                           make_checkpoint(p.frontier.size(), p.root));
     if (!p.checkpoint.empty()) {
-      p.wb.Put(meta_, sk::kCheckpointKey, p.checkpoint);
+      p.wb.Put(d.meta, sk::kCheckpointKey, p.checkpoint);
     }
   }
   return p;
@@ -461,9 +545,11 @@ absl::StatusOr<Bytes> RocksLogStore::ReadEntry(uint64_t index) const {
         absl::StrCat("no entry ", index, "; the log has ", size(), " entries"));
   }
   if (auto cached = entries_cache_.Get(index)) return *std::move(cached);
+  UURO_ASSIGN_OR_RETURN(auto d, Current());
   std::string value;
   UURO_RETURN_IF_ERROR(FromRocks(
-      db_->Get(rocksdb::ReadOptions(), entries_, sk::EntryKey(index), &value),
+      d->db->Get(rocksdb::ReadOptions(), d->entries, sk::EntryKey(index),
+                 &value),
       absl::StrCat("cannot read entry ", index)));
   return ToBytes(value);
 }
@@ -476,8 +562,9 @@ absl::StatusOr<std::vector<Bytes>> RocksLogStore::ReadEntries(
   }
   std::vector<Bytes> out;
   out.reserve(end - begin);
+  UURO_ASSIGN_OR_RETURN(auto d, Current());
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), entries_));
+      d->db->NewIterator(rocksdb::ReadOptions(), d->entries));
   uint64_t want = begin;
   for (it->Seek(sk::EntryKey(begin)); want < end && it->Valid(); it->Next()) {
     if (sk::DecodeUint64(it->key().ToStringView()) != want) break;
@@ -493,9 +580,10 @@ absl::StatusOr<std::vector<Bytes>> RocksLogStore::ReadEntries(
 
 absl::StatusOr<Hash> RocksLogStore::ReadNode(NodeId id) const {
   if (auto cached = nodes_cache_.Get(NodeCacheKey(id))) return *cached;
+  UURO_ASSIGN_OR_RETURN(auto d, Current());
   std::string value;
   rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), nodes_, sk::NodeKey(id), &value);
+      d->db->Get(rocksdb::ReadOptions(), d->nodes, sk::NodeKey(id), &value);
   if (s.IsNotFound()) {
     return absl::NotFoundError(
         absl::StrCat("no tree node at level ", id.level, " index ", id.index));
@@ -512,8 +600,9 @@ absl::StatusOr<Hash> RocksLogStore::ReadNode(NodeId id) const {
 
 absl::StatusOr<std::optional<Bytes>> RocksLogStore::ReadState(
     std::string_view key) const {
+  UURO_ASSIGN_OR_RETURN(auto d, Current());
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), state_,
+  rocksdb::Status s = d->db->Get(rocksdb::ReadOptions(), d->state,
                                rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return std::nullopt;
   UURO_RETURN_IF_ERROR(FromRocks(s, "cannot read state"));
@@ -523,8 +612,9 @@ absl::StatusOr<std::optional<Bytes>> RocksLogStore::ReadState(
 absl::Status RocksLogStore::ScanState(
     std::string_view prefix, std::string_view start,
     const std::function<bool(std::string_view, ByteView)>& visit) const {
+  UURO_ASSIGN_OR_RETURN(auto d, Current());
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), state_));
+      d->db->NewIterator(rocksdb::ReadOptions(), d->state));
   std::string_view from = start > prefix ? start : prefix;
   for (it->Seek(rocksdb::Slice(from.data(), from.size()));
        it->Valid() &&
@@ -541,8 +631,9 @@ absl::Status RocksLogStore::ScanState(
 }
 
 absl::Status RocksLogStore::CheckpointTo(const std::string& dir) const {
+  UURO_ASSIGN_OR_RETURN(auto d, Current());
   rocksdb::Checkpoint* made = nullptr;
-  UURO_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &made),
+  UURO_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(d->db.get(), &made),
                                  "cannot start a checkpoint"));
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(made);
   // 0: always flush the memtables first, so the copy needs no WAL replay.
@@ -552,16 +643,19 @@ absl::Status RocksLogStore::CheckpointTo(const std::string& dir) const {
 
 RocksFigures RocksLogStore::Figures() const {
   RocksFigures figures;
-  db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kLiveSstFilesSize,
+  auto open = Current();
+  if (!open.ok()) return figures;
+  rocksdb::DB* db = (*open)->db.get();
+  db->GetAggregatedIntProperty(rocksdb::DB::Properties::kLiveSstFilesSize,
                                 &figures.live_sst_bytes);
-  db_->GetAggregatedIntProperty(
+  db->GetAggregatedIntProperty(
       rocksdb::DB::Properties::kEstimatePendingCompactionBytes,
       &figures.pending_compaction_bytes);
-  db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCompactionPending,
+  db->GetAggregatedIntProperty(rocksdb::DB::Properties::kCompactionPending,
                                 &figures.compaction_pending);
-  db_->GetIntProperty(rocksdb::DB::Properties::kNumRunningCompactions,
+  db->GetIntProperty(rocksdb::DB::Properties::kNumRunningCompactions,
                       &figures.running_compactions);
-  db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kSizeAllMemTables,
+  db->GetAggregatedIntProperty(rocksdb::DB::Properties::kSizeAllMemTables,
                                 &figures.memtable_bytes);
   return figures;
 }

@@ -58,6 +58,13 @@ class LogStore : public NodeReader {
   virtual absl::Status Append(const AppendBatch& batch,
                               const CheckpointMaker& make_checkpoint) = 0;
 
+  // After an Append failed (a full disk, an I/O error): makes the store
+  // writable again, reopening it if it must, as a restart would. A write
+  // that failed after reaching the disk is then found committed after all:
+  // size() tells, and the caller takes that append as done. UNAVAILABLE
+  // while the cause lasts; readers meanwhile see the committed log.
+  virtual absl::Status Recover() { return absl::OkStatus(); }
+
   // Entry `index`; NOT_FOUND at or beyond size().
   virtual absl::StatusOr<Bytes> ReadEntry(uint64_t index) const = 0;
   // Entries [begin, end); end must not exceed size().
