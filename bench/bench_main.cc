@@ -5,12 +5,17 @@
 //   uuro-bench verify-rate
 //   uuro-bench awards --server ADDR --pid PID --steward-key F [--steward-key F]
 //   uuro-bench growth --server ADDR --pid PID --steward-key F --sizes 10000,...
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -43,6 +48,7 @@ struct Flags {
   std::string connect;  // uurod's --http-listen address, for connect-* modes.
   std::string sizes = "10000,100000,1000000";
   size_t proofs = 2000;
+  std::string perf_dir;  // If set, each award phase is profiled into it.
 };
 
 double Seconds(Clock::time_point since) {
@@ -163,15 +169,53 @@ struct Phase {
   double bound_now = 0;  // Measured just before the phase.
 };
 
+// `perf record` of the server for the length of one phase, into
+// DIR/NAME.data; bench/profile reads it. Without perf, no profile.
+class PhaseProfile {
+ public:
+  PhaseProfile(const Flags& flags, const char* name) {
+    if (flags.perf_dir.empty() || name == nullptr) return;
+    const std::string out = absl::StrCat(flags.perf_dir, "/", name, ".data");
+    const std::string pid = std::to_string(flags.pid);
+    std::vector<std::string> args = {"perf", "record", "-q", "-g", "-F",
+                                     "499",  "-p",     pid,  "-o", out};
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (posix_spawnp(&perf_, "perf", nullptr, nullptr, argv.data(), environ) !=
+        0) {
+      perf_ = 0;
+      std::fprintf(stderr, "uuro-bench: cannot start perf; no profile\n");
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // Attach.
+  }
+  ~PhaseProfile() {
+    if (perf_ <= 0) return;
+    ::kill(perf_, SIGINT);
+    int status = 0;
+    ::waitpid(perf_, &status, 0);
+  }
+  PhaseProfile(const PhaseProfile&) = delete;
+  PhaseProfile& operator=(const PhaseProfile&) = delete;
+
+ private:
+  pid_t perf_ = 0;
+};
+
 Phase RunPhase(const Flags& flags, BenchFund& fund,
                const std::vector<std::shared_ptr<grpc::Channel>>& channels,
-               const LoadOptions& options, size_t count) {
+               const LoadOptions& options, size_t count,
+               const char* profile_name = nullptr) {
   Work work = SignAwards(fund, flags.clients, count);
   Phase phase;
   phase.bound_now = BoundNow();
+  std::optional<PhaseProfile> profile;
+  profile.emplace(flags, profile_name);
   phase.before = ReadProcStats(flags.pid);
   phase.load = RunLoad(channels, std::move(work), options);
   phase.after = ReadProcStats(flags.pid);
+  profile.reset();
   GiveBack(fund, phase.load.unused);
   return phase;
 }
@@ -235,7 +279,8 @@ int Awards(const Flags& flags) {
       options.connect = flags.connect;
       options.json = mode == "connect-json";
     }
-    Phase phase = RunPhase(flags, **fund, channels, options, count);
+    Phase phase =
+        RunPhase(flags, **fund, channels, options, count, mode.c_str());
     const double rate =
         phase.load.seconds > 0
             ? static_cast<double>(phase.load.accepted) / phase.load.seconds
@@ -451,6 +496,8 @@ int main(int argc, char** argv) {
                    "comma-separated: unary, batch, connect-proto, "
                    "connect-json (unary first, for the ratios)")
       ->capture_default_str();
+  awards->add_option("--perf-dir", flags.perf_dir,
+                     "profile the server with perf in each phase, into DIR");
   awards->add_option("--connect", flags.connect,
                      "uurod's HTTP address for the connect-* modes");
   CLI::App* growth =

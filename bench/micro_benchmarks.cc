@@ -10,6 +10,7 @@
 #include "ledger/fund/transaction.h"
 #include "ledger/store/rocks_log_store.h"
 #include "ledger/tlog/merkle.h"
+#include "services/published_checkpoint.h"
 #include "tests/testing/fund_harness.h"
 #include "tests/testing/temp_dir.h"
 
@@ -112,6 +113,31 @@ void BM_AppendLeavesToStore(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_AppendLeavesToStore)->Arg(1)->Arg(256)->Arg(2048)->UseRealTime();
+
+// One synced commit of one entry followed, as in uurod, by the record of
+// its checkpoint outside the store (one pwrite and one fdatasync): set
+// beside BM_AppendLeavesToStore/1, the cost of never signing a fork.
+void BM_CommitAndRecordCheckpoint(benchmark::State& state) {
+  testing::TempDir dir;
+  auto store = CreateRocksLogStore(dir.Sub("db"));
+  auto record =
+      server::PublishedCheckpointFile::Open(dir.Sub("published-checkpoint"));
+  if (!store.ok() || !record.ok()) {
+    state.SkipWithError("cannot create the store or the record");
+    return;
+  }
+  AppendBatch batch;
+  batch.entries.assign(1, Bytes(200, 0x5a));
+  const std::string note(400, 'n');  // About a signed checkpoint's size.
+  for (auto _ : state) {
+    if (!(*store)->Append(batch, nullptr).ok() ||
+        !(*record)->Write(note).ok()) {
+      state.SkipWithError("the commit or the record failed");
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CommitAndRecordCheckpoint)->UseRealTime();
 
 // InclusionProof read from RocksDB in a log of `range(0)` entries.
 void BM_InclusionProof(benchmark::State& state) {

@@ -140,10 +140,10 @@ absl::Status Sequencer::RecoverFromFailedCommit() {
   if (failed.checkpoint == nullptr ||
       size != failed.first_index + failed.batch.entries.size() ||
       store_.root() != failed.checkpoint->root) {
-    return absl::DataLossError(absl::StrCat(
-        "the store reopened at ", size, " entries; the failed commit spanned ",
-        failed.first_index, " to ",
-        failed.first_index + failed.batch.entries.size()));
+    return absl::DataLossError(
+        absl::StrCat("the store reopened at ", size,
+                     " entries; the failed commit spanned ", failed.first_index,
+                     " to ", failed.first_index + failed.batch.entries.size()));
   }
   // The write reached the disk before it failed: it is committed, with the
   // checkpoint signed over it. Its senders were told to retry, and a retry
@@ -165,9 +165,9 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
     absl::Status recovered = RecoverFromFailedCommit();
     if (!recovered.ok()) {
       for (Pending& p : batch) {
-        p.done.set_value(absl::UnavailableError(absl::StrCat(
-            "the ledger cannot write; nothing was recorded: ",
-            recovered.message())));
+        p.done.set_value(absl::UnavailableError(
+            absl::StrCat("the ledger could not commit; nothing was recorded: ",
+                         recovered.message())));
       }
       return;
     }

@@ -3,15 +3,16 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
 
+#include <chrono>
 #include <cstdarg>
 #include <cstdio>
-#include <chrono>
 #include <filesystem>
 #include <thread>
 
@@ -62,6 +63,18 @@ class StderrLogger final : public rocksdb::Logger {
   }
 };
 
+// RocksDB's own recovery from a failed background write (a thread that
+// retries while the disk is full) is off: the store recovers by reopening
+// (RocksLogStore::Reopen), and closing waits for a recovery in flight, which
+// a write-ahead log it cannot leave would keep failing for ever.
+class NoAutoRecovery final : public rocksdb::EventListener {
+ public:
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status,
+                            bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
+};
+
 // Memory stays bounded whatever the size of the log: memtables of all
 // column families share one budget, and table blocks, indexes and filters
 // live in one LRU cache of fixed size. Bloom filters answer most reads of
@@ -74,6 +87,10 @@ constexpr size_t kBlockCacheSize = 64 << 20;
 // the largest commit, so every receipt of a batch finds its entry and proof.
 constexpr size_t kCachedNodes = 1 << 16;
 constexpr size_t kCachedEntries = 1 << 13;
+// Tree nodes at this level and above (one per 64 leaves and their parents:
+// about 10 MB at 10^7 entries) stay in memory for good, so a proof reads at
+// most this many nodes from RocksDB however long the log grows.
+constexpr uint8_t kPinnedLevel = 6;
 
 uint64_t NodeCacheKey(NodeId id) {
   return (uint64_t{id.level} << 56) | id.index;
@@ -83,6 +100,8 @@ rocksdb::Options BaseOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::Options options;
   static const auto logger = std::make_shared<StderrLogger>();
   options.info_log = logger;
+  options.listeners.push_back(std::make_shared<NoAutoRecovery>());
+  options.max_bgerror_resume_count = 0;
   options.IncreaseParallelism(2);
   options.max_background_jobs = 2;
   options.keep_log_file_num = 4;
@@ -174,10 +193,15 @@ class RocksLogStore final : public LogStore {
     std::string checkpoint;
   };
 
-  absl::Status OpenDb(bool create);
+  // `read_only`: for readers while the disk refuses writes; writes nothing.
+  absl::Status OpenDb(bool create, bool read_only = false);
   absl::Status Initialize();  // Writes the meta records of an empty ledger.
   absl::Status Check();       // Loads and verifies the tree.
   absl::StatusOr<std::optional<std::string>> GetMeta(const char* key) const;
+  // Reads every stored node at kPinnedLevel and above into pinned_.
+  absl::Status LoadPinned();
+  // Keeps `hash` if it is the next node of its pinned level.
+  void Pin(NodeId id, const Hash& hash) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The open database, or UNAVAILABLE while a reopen has it closed.
   absl::StatusOr<std::shared_ptr<const Database>> Current() const;
 
@@ -185,7 +209,6 @@ class RocksLogStore final : public LogStore {
   rocksdb::Env* const env_;  // Null: RocksDB's default.
   const Durability durability_;
 
-  absl::Status ResumeInPlace() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   absl::Status Reopen() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   absl::StatusOr<PendingAppend> Prepare(const Database& d,
                                         const AppendBatch& batch,
@@ -205,6 +228,8 @@ class RocksLogStore final : public LogStore {
   TreeFrontier frontier_ ABSL_GUARDED_BY(mu_);
   Hash root_ ABSL_GUARDED_BY(mu_) = EmptyTreeRoot();
   std::string checkpoint_ ABSL_GUARDED_BY(mu_);
+  // pinned_[l][i] is the node at level kPinnedLevel + l, index i.
+  std::vector<std::vector<Hash>> pinned_ ABSL_GUARDED_BY(mu_);
   // Committed nodes and entries only: filled after a commit or a read.
   mutable FifoCache<Hash> nodes_cache_;  // Reads fill it too.
   FifoCache<Bytes> entries_cache_;
@@ -279,13 +304,17 @@ absl::StatusOr<std::unique_ptr<LogStore>> RocksLogStore::Open(
   return std::unique_ptr<LogStore>(std::move(store));
 }
 
-absl::Status RocksLogStore::OpenDb(bool create) {
+absl::Status RocksLogStore::OpenDb(bool create, bool read_only) {
   const std::string& dir = dir_;
   UURO_ASSIGN_OR_RETURN(DbLayout layout, Layout(dir, create, env_));
   auto opened = std::make_shared<Database>();
   rocksdb::DB* db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(layout.db_options, dir, layout.families,
-                                        &opened->handles, &db);
+  rocksdb::Status s =
+      read_only
+          ? rocksdb::DB::OpenForReadOnly(layout.db_options, dir,
+                                         layout.families, &opened->handles, &db)
+          : rocksdb::DB::Open(layout.db_options, dir, layout.families,
+                              &opened->handles, &db);
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
       return absl::UnavailableError(
@@ -386,13 +415,48 @@ absl::Status RocksLogStore::Check() {
   }
   std::string extra;
   UURO_ASSIGN_OR_RETURN(auto d, Current());
-  if (d->db->Get(rocksdb::ReadOptions(), d->entries, sk::EntryKey(*size),
-                 &extra)
+  if (d->db
+          ->Get(rocksdb::ReadOptions(), d->entries, sk::EntryKey(*size), &extra)
           .ok()) {
     return absl::DataLossError(absl::StrCat(
         "the ledger in ", dir, " holds entries beyond its tree size"));
   }
+  return LoadPinned();
+}
+
+absl::Status RocksLogStore::LoadPinned() {
+  UURO_ASSIGN_OR_RETURN(auto d, Current());
+  std::vector<std::vector<Hash>> pinned;
+  std::unique_ptr<rocksdb::Iterator> it(
+      d->db->NewIterator(rocksdb::ReadOptions(), d->nodes));
+  for (it->Seek(sk::NodeKey({kPinnedLevel, 0})); it->Valid(); it->Next()) {
+    std::string_view key = it->key().ToStringView();
+    std::optional<uint64_t> index =
+        key.size() == 9 ? sk::DecodeUint64(key.substr(1)) : std::nullopt;
+    const uint8_t level = static_cast<uint8_t>(key[0]);
+    if (!index || level < kPinnedLevel || it->value().size() != kHashSize) {
+      return absl::DataLossError(
+          absl::StrCat("the ledger in ", dir_, " holds a malformed tree node"));
+    }
+    if (pinned.size() <= size_t{level} - kPinnedLevel) {
+      pinned.resize(size_t{level} - kPinnedLevel + 1);
+    }
+    std::vector<Hash>& row = pinned[level - kPinnedLevel];
+    if (*index != row.size()) continue;  // Read from RocksDB when asked.
+    Hash& hash = row.emplace_back();
+    std::copy_n(it->value().data(), kHashSize, hash.begin());
+  }
+  UURO_RETURN_IF_ERROR(FromRocks(it->status(), "cannot read tree nodes"));
+  absl::MutexLock lock(&mu_);
+  pinned_ = std::move(pinned);
   return absl::OkStatus();
+}
+
+void RocksLogStore::Pin(NodeId id, const Hash& hash) {
+  if (id.level < kPinnedLevel) return;
+  const size_t row = id.level - kPinnedLevel;
+  if (pinned_.size() <= row) pinned_.resize(row + 1);
+  if (id.index == pinned_[row].size()) pinned_[row].push_back(hash);
 }
 
 absl::Status RocksLogStore::Append(const AppendBatch& batch,
@@ -405,11 +469,9 @@ absl::Status RocksLogStore::Append(const AppendBatch& batch,
     }
   }
   absl::MutexLock append_lock(&append_mu_);
-  // Resuming in place cannot bring back the failed write, so the batch,
-  // prepared by the caller on the committed state, still fits.
   if (write_failed_) {
-    UURO_RETURN_IF_ERROR(ResumeInPlace());
-    write_failed_ = false;
+    return absl::FailedPreconditionError(
+        "a write failed; the store must recover before the next");
   }
   UURO_ASSIGN_OR_RETURN(auto d, Current());
   UURO_ASSIGN_OR_RETURN(PendingAppend pending,
@@ -430,24 +492,24 @@ absl::Status RocksLogStore::Append(const AppendBatch& batch,
 absl::Status RocksLogStore::Recover() {
   absl::MutexLock append_lock(&append_mu_);
   if (!write_failed_) return absl::OkStatus();
-  if (!ResumeInPlace().ok()) {
-    const uint64_t before = size();
-    UURO_RETURN_IF_ERROR(Reopen());
-    if (size() < before) {
-      return absl::DataLossError(absl::StrCat(
-          "the ledger in ", dir_, " reopened with ", size(),
-          " entries after a failed write; it had committed ", before));
-    }
+  const uint64_t before = size();
+  UURO_RETURN_IF_ERROR(Reopen());
+  if (size() < before) {
+    return absl::DataLossError(absl::StrCat(
+        "the ledger in ", dir_, " reopened with ", size(),
+        " entries after a failed write; it had committed ", before));
   }
   write_failed_ = false;
   return absl::OkStatus();
 }
 
-// RocksDB 7.8 cannot leave a write-ahead log whose write failed when that
-// write was not the log's first ("Seen error"): the memtable switch that
-// resuming needs fails, and only closing the database and opening it again,
-// as a restart does, lets it write once more. Opening replays the log, so a
-// failed write that did reach the disk comes back as committed.
+// After a failed write RocksDB 7.8 refuses to write until it resumes, and
+// resuming needs a new write-ahead log, which it cannot open while the one
+// whose write failed is still in use ("Seen error"); its flushes also wait a
+// second after each failure. Closing the database and opening it again, as a
+// restart does, always works once the disk takes writes. Opening replays the
+// log, so a failed write that did reach the disk comes back as committed.
+// While the disk still refuses, the log is opened read-only for the readers.
 absl::Status RocksLogStore::Reopen() {
   std::shared_ptr<const Database> old;
   {
@@ -461,31 +523,15 @@ absl::Status RocksLogStore::Reopen() {
     }
     old.reset();  // Closes it here, so its lock is free before the open.
   }
-  UURO_RETURN_IF_ERROR(OpenDb(/*create=*/false));
+  absl::Status opened = OpenDb(/*create=*/false);
+  if (!opened.ok()) {
+    if (OpenDb(/*create=*/false, /*read_only=*/true).ok()) {
+      Check().IgnoreError();  // Readers see what the disk holds.
+    }
+    return absl::UnavailableError(
+        absl::StrCat("the store cannot write again yet: ", opened.message()));
+  }
   return Check();
-}
-
-absl::Status RocksLogStore::ResumeInPlace() {
-  UURO_ASSIGN_OR_RETURN(auto d, Current());
-  // A failed write (disk full, I/O error) leaves RocksDB refusing every
-  // write until it is told to resume; it re-checks the disk when it is.
-  UURO_RETURN_IF_ERROR(
-      FromRocks(d->db->Resume(), "the store cannot write again yet"));
-  // RocksDB goes on writing to the write-ahead log whose write failed until
-  // a memtable switch opens a new one, and its file writer (with Debian's
-  // asserts on) aborts the process on the next write to it: a full disk
-  // while the log was written killed uurod once space was freed. Resume
-  // switches only families with data in memory; a marker in the unused
-  // default family, kept out of the log, and its flush force the switch.
-  rocksdb::WriteOptions unlogged;
-  unlogged.disableWAL = true;
-  UURO_RETURN_IF_ERROR(
-      FromRocks(d->db->Put(unlogged, d->db->DefaultColumnFamily(), "resumed", ""),
-                "the store cannot write again yet"));
-  UURO_RETURN_IF_ERROR(
-      FromRocks(d->db->Flush(rocksdb::FlushOptions(), d->db->DefaultColumnFamily()),
-                "the store cannot write again yet"));
-  return absl::OkStatus();
 }
 
 absl::StatusOr<RocksLogStore::PendingAppend> RocksLogStore::Prepare(
@@ -528,12 +574,13 @@ absl::StatusOr<RocksLogStore::PendingAppend> RocksLogStore::Prepare(
 void RocksLogStore::Publish(uint64_t first, const AppendBatch& batch,
                             PendingAppend pending) {
   for (const auto& [id, hash] : pending.nodes) {
-    nodes_cache_.Put(NodeCacheKey(id), hash);
+    if (id.level < kPinnedLevel) nodes_cache_.Put(NodeCacheKey(id), hash);
   }
   for (size_t i = 0; i < batch.entries.size(); ++i) {
     entries_cache_.Put(first + i, batch.entries[i]);
   }
   absl::MutexLock lock(&mu_);
+  for (const auto& [id, hash] : pending.nodes) Pin(id, hash);
   frontier_ = std::move(pending.frontier);
   root_ = pending.root;
   if (!pending.checkpoint.empty()) checkpoint_ = std::move(pending.checkpoint);
@@ -547,10 +594,9 @@ absl::StatusOr<Bytes> RocksLogStore::ReadEntry(uint64_t index) const {
   if (auto cached = entries_cache_.Get(index)) return *std::move(cached);
   UURO_ASSIGN_OR_RETURN(auto d, Current());
   std::string value;
-  UURO_RETURN_IF_ERROR(FromRocks(
-      d->db->Get(rocksdb::ReadOptions(), d->entries, sk::EntryKey(index),
-                 &value),
-      absl::StrCat("cannot read entry ", index)));
+  UURO_RETURN_IF_ERROR(FromRocks(d->db->Get(rocksdb::ReadOptions(), d->entries,
+                                            sk::EntryKey(index), &value),
+                                 absl::StrCat("cannot read entry ", index)));
   return ToBytes(value);
 }
 
@@ -579,6 +625,13 @@ absl::StatusOr<std::vector<Bytes>> RocksLogStore::ReadEntries(
 }
 
 absl::StatusOr<Hash> RocksLogStore::ReadNode(NodeId id) const {
+  if (id.level >= kPinnedLevel) {
+    absl::MutexLock lock(&mu_);
+    const size_t row = id.level - kPinnedLevel;
+    if (row < pinned_.size() && id.index < pinned_[row].size()) {
+      return pinned_[row][id.index];
+    }
+  }
   if (auto cached = nodes_cache_.Get(NodeCacheKey(id))) return *cached;
   UURO_ASSIGN_OR_RETURN(auto d, Current());
   std::string value;
@@ -602,8 +655,9 @@ absl::StatusOr<std::optional<Bytes>> RocksLogStore::ReadState(
     std::string_view key) const {
   UURO_ASSIGN_OR_RETURN(auto d, Current());
   std::string value;
-  rocksdb::Status s = d->db->Get(rocksdb::ReadOptions(), d->state,
-                               rocksdb::Slice(key.data(), key.size()), &value);
+  rocksdb::Status s =
+      d->db->Get(rocksdb::ReadOptions(), d->state,
+                 rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return std::nullopt;
   UURO_RETURN_IF_ERROR(FromRocks(s, "cannot read state"));
   return ToBytes(value);
@@ -633,8 +687,9 @@ absl::Status RocksLogStore::ScanState(
 absl::Status RocksLogStore::CheckpointTo(const std::string& dir) const {
   UURO_ASSIGN_OR_RETURN(auto d, Current());
   rocksdb::Checkpoint* made = nullptr;
-  UURO_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(d->db.get(), &made),
-                                 "cannot start a checkpoint"));
+  UURO_RETURN_IF_ERROR(
+      FromRocks(rocksdb::Checkpoint::Create(d->db.get(), &made),
+                "cannot start a checkpoint"));
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(made);
   // 0: always flush the memtables first, so the copy needs no WAL replay.
   return FromRocks(checkpoint->CreateCheckpoint(dir, 0),
@@ -647,16 +702,16 @@ RocksFigures RocksLogStore::Figures() const {
   if (!open.ok()) return figures;
   rocksdb::DB* db = (*open)->db.get();
   db->GetAggregatedIntProperty(rocksdb::DB::Properties::kLiveSstFilesSize,
-                                &figures.live_sst_bytes);
+                               &figures.live_sst_bytes);
   db->GetAggregatedIntProperty(
       rocksdb::DB::Properties::kEstimatePendingCompactionBytes,
       &figures.pending_compaction_bytes);
   db->GetAggregatedIntProperty(rocksdb::DB::Properties::kCompactionPending,
-                                &figures.compaction_pending);
+                               &figures.compaction_pending);
   db->GetIntProperty(rocksdb::DB::Properties::kNumRunningCompactions,
-                      &figures.running_compactions);
+                     &figures.running_compactions);
   db->GetAggregatedIntProperty(rocksdb::DB::Properties::kSizeAllMemTables,
-                                &figures.memtable_bytes);
+                               &figures.memtable_bytes);
   return figures;
 }
 

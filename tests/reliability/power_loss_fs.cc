@@ -1,5 +1,6 @@
 #include "tests/reliability/power_loss_fs.h"
 
+#include <rocksdb/system_clock.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -159,6 +160,11 @@ void PowerLossFileSystem::Crash() {
 bool PowerLossFileSystem::crashed() const {
   std::lock_guard lock(mu_);
   return crashed_;
+}
+
+bool PowerLossFileSystem::failing() const {
+  std::lock_guard lock(mu_);
+  return crashed_ || full_;
 }
 
 void PowerLossFileSystem::SetFull(bool full) {
@@ -373,9 +379,39 @@ IOStatus PowerLossFileSystem::CreateDirIfMissing(const std::string& name,
   return target()->CreateDirIfMissing(name, options, dbg);
 }
 
+namespace {
+
+class PowerLossClock final : public rocksdb::SystemClockWrapper {
+ public:
+  explicit PowerLossClock(std::shared_ptr<PowerLossFileSystem> fs)
+      : SystemClockWrapper(rocksdb::SystemClock::Default()),
+        fs_(std::move(fs)) {}
+  static const char* kClassName() { return "PowerLossClock"; }
+  const char* Name() const override { return kClassName(); }
+  void SleepForMicroseconds(int micros) override {
+    if (!fs_->failing()) target_->SleepForMicroseconds(micros);
+  }
+
+ private:
+  const std::shared_ptr<PowerLossFileSystem> fs_;
+};
+
+class PowerLossEnvImpl final : public rocksdb::EnvWrapper {
+ public:
+  explicit PowerLossEnvImpl(const std::shared_ptr<PowerLossFileSystem>& fs)
+      : EnvWrapper(rocksdb::NewCompositeEnv(fs)) {
+    file_system_ = fs;
+    system_clock_ = std::make_shared<PowerLossClock>(fs);
+  }
+  static const char* kClassName() { return "PowerLossEnv"; }
+  const char* Name() const override { return kClassName(); }
+};
+
+}  // namespace
+
 std::unique_ptr<rocksdb::Env> PowerLossEnv(
     const std::shared_ptr<PowerLossFileSystem>& fs) {
-  return rocksdb::NewCompositeEnv(fs);
+  return std::make_unique<PowerLossEnvImpl>(fs);
 }
 
 }  // namespace uuro::testing

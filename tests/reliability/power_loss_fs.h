@@ -40,6 +40,9 @@ class PowerLossFileSystem final : public rocksdb::FileSystemWrapper {
 
   void Crash();
   bool crashed() const;
+  // True while crashed or full: what RocksDB waits out after a failed
+  // background job cannot change by waiting.
+  bool failing() const;
   // After Crash() and after the store closed: applies the loss and starts a
   // new life in which everything on disk counts as synced. Returns the
   // number of unsynced bytes dropped.
@@ -109,7 +112,10 @@ class PowerLossFileSystem final : public rocksdb::FileSystemWrapper {
   std::map<std::string, PendingName> pending_;
 };
 
-// An Env for RocksDB over `fs` (which must outlive it).
+// An Env for RocksDB over `fs` (which must outlive it). Its clock skips
+// the second RocksDB sleeps after a failed background job while `fs` is
+// crashed or full: a process without power does not wait, and a simulated
+// disk does not cool down.
 std::unique_ptr<rocksdb::Env> PowerLossEnv(
     const std::shared_ptr<PowerLossFileSystem>& fs);
 

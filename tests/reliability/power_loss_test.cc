@@ -25,9 +25,10 @@
 // writers submit: nothing is acknowledged while it is full, writing resumes
 // by itself once space is freed, then the power is cut.
 //
-// UURO_POWER_LOSS_CRASHES sets the number of lives (default 300; scripts/soak
+// UURO_POWER_LOSS_CRASHES sets the number of lives (default 2,000; scripts/soak
 // runs more), UURO_FULL_DISK_CRASHES those of the full-disk test (default
-// 10), UURO_POWER_LOSS_SEED replays a run.
+// 200; the sanitizer build runs 300 and 30), UURO_POWER_LOSS_SEED replays a
+// run.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -351,7 +352,7 @@ class PowerLossTest : public ::testing::Test {
 };
 
 TEST_F(PowerLossTest, AcknowledgedAwardsSurvivePowerLossAtRandomMoments) {
-  const uint64_t lives = EnvOr("UURO_POWER_LOSS_CRASHES", 300);
+  const uint64_t lives = EnvOr("UURO_POWER_LOSS_CRASHES", 2000);
   const auto began = steady_clock::now();
   for (uint64_t n = 1; n <= lives; ++n) {
     ASSERT_NO_FATAL_FAILURE(Life(n, /*harsh=*/n % 2 == 0, /*full=*/false));
@@ -365,7 +366,7 @@ TEST_F(PowerLossTest, AcknowledgedAwardsSurvivePowerLossAtRandomMoments) {
 }
 
 TEST_F(PowerLossTest, FullDiskThenSpaceFreedThenPowerLoss) {
-  const uint64_t lives = EnvOr("UURO_FULL_DISK_CRASHES", 10);
+  const uint64_t lives = EnvOr("UURO_FULL_DISK_CRASHES", 200);
   const auto began = steady_clock::now();
   for (uint64_t n = 1; n <= lives; ++n) {
     ASSERT_NO_FATAL_FAILURE(Life(n, /*harsh=*/n % 2 == 0, /*full=*/true));

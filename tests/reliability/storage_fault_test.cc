@@ -49,6 +49,7 @@ class FailingLogStore final : public LogStore {
     }
     return base_->Append(batch, make_checkpoint);
   }
+  absl::Status Recover() override { return base_->Recover(); }
   absl::StatusOr<Bytes> ReadEntry(uint64_t index) const override {
     return base_->ReadEntry(index);
   }

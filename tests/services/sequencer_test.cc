@@ -81,6 +81,7 @@ class GateStore final : public LogStore {
     if (fail) return absl::UnavailableError("IO error: test failure");
     return base_.Append(batch, make_checkpoint);
   }
+  absl::Status Recover() override { return base_.Recover(); }
   absl::StatusOr<Bytes> ReadEntry(uint64_t index) const override {
     return base_.ReadEntry(index);
   }
