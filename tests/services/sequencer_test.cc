@@ -59,6 +59,12 @@ class GateStore final : public LogStore {
     absl::MutexLock lock(&mu_);
     fail_from_ = failing ? appends_ + 1 : 0;
   }
+  // Appends from now on reach the store and then report failure, as a
+  // write whose sync failed after its record was written.
+  void set_failing_after_write(bool failing) {
+    absl::MutexLock lock(&mu_);
+    fail_after_write_ = failing;
+  }
   int appends() const {
     absl::MutexLock lock(&mu_);
     return appends_;
@@ -69,9 +75,10 @@ class GateStore final : public LogStore {
   std::string checkpoint() const override { return base_.checkpoint(); }
   absl::Status Append(const AppendBatch& batch,
                       const CheckpointMaker& make_checkpoint) override {
-    bool fail = false;
+    bool fail = false, fail_after_write = false;
     {
       absl::MutexLock lock(&mu_);
+      fail_after_write = fail_after_write_;
       const int number = ++appends_;
       fail = fail_from_ != 0 && number >= fail_from_;
       auto open = [this]()
@@ -79,7 +86,11 @@ class GateStore final : public LogStore {
       mu_.Await(absl::Condition(&open));
     }
     if (fail) return absl::UnavailableError("IO error: test failure");
-    return base_.Append(batch, make_checkpoint);
+    absl::Status written = base_.Append(batch, make_checkpoint);
+    if (written.ok() && fail_after_write) {
+      return absl::UnavailableError("IO error: sync failed");
+    }
+    return written;
   }
   absl::Status Recover() override { return base_.Recover(); }
   absl::StatusOr<Bytes> ReadEntry(uint64_t index) const override {
@@ -109,6 +120,7 @@ class GateStore final : public LogStore {
   bool held_ ABSL_GUARDED_BY(mu_) = false;
   int appends_ ABSL_GUARDED_BY(mu_) = 0;
   int fail_from_ ABSL_GUARDED_BY(mu_) = 0;  // 0: none fails.
+  bool fail_after_write_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 // A wall clock the test sets.
@@ -380,6 +392,44 @@ TEST_F(SequencerTest, AFailedCommitRecordsNothingAndRetriesGetTheTrueAnswer) {
   EXPECT_EQ(Enqueue(more).get().status().code(),
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(LastEntryTime(), clock_.NowMs());
+  ExpectStateIsTheReplay();
+}
+
+// A store that reopens after a failed write can find that write committed
+// (its record reached the disk before the sync failed): the sequencer takes
+// it as done, in its state, clock and checkpoint, not as never written.
+TEST_F(SequencerTest, AFailedCommitFoundOnDiskAfterRecoveryIsTakenAsDone) {
+  Start({.cached_records = 4});
+  ASSERT_NO_FATAL_FAILURE(SetUpRound(2, 10));
+  const uint64_t size = h_.store().size();
+  Bytes spend =
+      Sign(residents_[0], FundHarness::Award(round_, initiative_, 10));
+  Bytes more = Sign(residents_[0], FundHarness::Award(round_, initiative_, 1));
+
+  gate_.set_failing_after_write(true);
+  EXPECT_EQ(Enqueue(spend).get().status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(h_.store().size(), size + 1) << "the write reached the store";
+  EXPECT_EQ(sequencer_->checkpoint()->size, size) << "not handed out yet";
+  const uint64_t time = LastEntryTime();
+
+  gate_.set_failing_after_write(false);
+  clock_.Set(time - 1000);  // The wall clock stepped back meanwhile.
+  Answer retried = Enqueue(spend).get();
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_TRUE(retried->duplicate);
+  EXPECT_EQ(retried->index, size);
+  EXPECT_EQ(sequencer_->checkpoint()->size, size + 1);
+  EXPECT_EQ(sequencer_->checkpoint()->note, h_.store().checkpoint());
+  // The resident's 10 credits are spent: the cached state knows it.
+  EXPECT_EQ(Enqueue(more).get().status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  Answer next =
+      Enqueue(Sign(residents_[1], FundHarness::Award(round_, initiative_, 1)))
+          .get();
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->index, size + 1);
+  EXPECT_GE(LastEntryTime(), time) << "entry times went back";
   ExpectStateIsTheReplay();
 }
 
