@@ -245,11 +245,13 @@ void PrintPhase(const char* name, const Flags& flags,
     // itself: a figure that other work on the machine does not move much.
     const double cores = std::max(1u, std::thread::hardware_concurrency());
     const double capacity = cores * static_cast<double>(r.accepted) / cpu;
+    const double us_per_award = cpu * 1e6 / static_cast<double>(r.accepted);
+    const double us_per_verify = 1e6 * cores / flags.bound;
     std::printf(
         "  server CPU bound: %.0f cores / %.0f us per award = %.0f awards/s "
-        "(%.2f x B)\n",
-        cores, cpu * 1e6 / static_cast<double>(r.accepted), capacity,
-        capacity / flags.bound);
+        "(%.2f x B); %.1f x the one-core verification time (%.0f us)\n",
+        cores, us_per_award, capacity, capacity / flags.bound,
+        us_per_award / us_per_verify, us_per_verify);
   }
   if (r.refused > 0) {
     std::printf("  %llu refused; the first: %s\n",

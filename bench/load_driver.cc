@@ -158,6 +158,13 @@ std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(
     channels.push_back(grpc::CreateCustomChannel(
         server, grpc::InsecureChannelCredentials(), args));
   }
+  // Connected before any timed phase: a connection made during one would
+  // count against it, and one begun while perf attaches (--profile) could
+  // fail.
+  for (auto& channel : channels) {
+    channel->WaitForConnected(std::chrono::system_clock::now() +
+                              std::chrono::seconds(10));
+  }
   return channels;
 }
 

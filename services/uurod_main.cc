@@ -11,9 +11,11 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "ledger/fund/queries.h"
 #include "ledger/store/rocks_log_store.h"
 #include "ledger/tlog/keys.h"
@@ -316,6 +318,11 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& serve) {
 
 int main(int argc, char** argv) {
   using namespace uuro::server;
+  // Abseil's lock-order bookkeeping runs on every lock; the test suite keeps
+  // it (UURO_MUTEX_DEADLOCK_CHECKS=1), a running server spares the CPU.
+  if (std::getenv("UURO_MUTEX_DEADLOCK_CHECKS") == nullptr) {
+    absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  }
   auto logger = spdlog::stderr_logger_mt("uurod");
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("ts=%Y-%m-%dT%H:%M:%S.%eZ level=%l %v",

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "clients/checkpoint_store.h"
 #include "clients/uuro/commands.h"
 #include "clients/uuro/context.h"
@@ -19,6 +20,11 @@ std::string Env(const char* name, std::string fallback = "") {
 
 int main(int argc, char** argv) {
   using namespace uuro::cli;
+  // As in uurod: the verifier spares Abseil's per-lock bookkeeping unless
+  // the test suite asks for it.
+  if (std::getenv("UURO_MUTEX_DEADLOCK_CHECKS") == nullptr) {
+    absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  }
   Context ctx;
   ctx.server = Env("UURO_SERVER", ctx.server);
   ctx.key_file = Env("UURO_KEY");
