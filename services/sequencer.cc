@@ -133,13 +133,17 @@ bool Sequencer::Publish(std::shared_ptr<const SignedCheckpoint> checkpoint) {
 
 absl::Status Sequencer::RecoverFromFailedCommit() {
   UURO_RETURN_IF_ERROR(store_.Recover());
-  FailedCommit failed = *std::move(failed_);
-  failed_.reset();
+  const FailedCommit& failed = *failed_;
   const uint64_t size = store_.size();
-  if (size == failed.first_index) return absl::OkStatus();
+  if (size == failed.first_index) {
+    failed_.reset();
+    return absl::OkStatus();
+  }
   if (failed.checkpoint == nullptr ||
       size != failed.first_index + failed.batch.entries.size() ||
       store_.root() != failed.checkpoint->root) {
+    // Kept: every later batch is refused too, until a restart, whose fork
+    // guard judges the store.
     return absl::DataLossError(
         absl::StrCat("the store reopened at ", size,
                      " entries; the failed commit spanned ", failed.first_index,
@@ -150,7 +154,9 @@ absl::Status Sequencer::RecoverFromFailedCommit() {
   // gets its receipt.
   committed_.Committed(failed.batch.state);
   clock_->Restore(failed.last_time_ms);
-  Publish(std::move(failed.checkpoint));
+  std::shared_ptr<const SignedCheckpoint> checkpoint = failed.checkpoint;
+  failed_.reset();
+  Publish(std::move(checkpoint));
   return absl::OkStatus();
 }
 
