@@ -622,8 +622,12 @@ TEST_F(UurodHostileTest, OneEnvelopeRacedFromManyConnectionsIsLoggedOnce) {
   constexpr int kRounds = 10;
   std::vector<std::unique_ptr<LedgerClient>> clients;
   for (int c = 0; c < kConnections; ++c) {
-    clients.push_back(
-        std::make_unique<LedgerClient>(testing::OwnChannel(uurod_->address())));
+    // Connected before the race: eight connections opened at once have
+    // failed under ASan ("failed to connect to all addresses").
+    auto channel = testing::OwnChannel(uurod_->address());
+    ASSERT_TRUE(channel->WaitForConnected(std::chrono::system_clock::now() +
+                                          std::chrono::seconds(30)));
+    clients.push_back(std::make_unique<LedgerClient>(channel));
   }
   auto nonce = Nonce(alice_);
   ASSERT_TRUE(nonce.ok());
