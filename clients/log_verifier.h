@@ -29,8 +29,9 @@ struct VerifyOptions {
   // means DefaultStateDir().
   std::string state_dir;
   // A fresh folder for the replayed copy of the log is made in here and
-  // removed afterwards; empty means the system's temporary folder. It needs
-  // room for about as much as the server's ledger.
+  // removed afterwards; empty means the system's temporary folder. It holds
+  // the tree and the state (not the entries), so it needs less room than
+  // the server's ledger.
   std::string scratch_dir;
   // Called from the calling thread after every page of entries with the
   // entries checked so far and the tree size being checked.

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "ledger/fund/queries.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/status_macros.h"
@@ -44,7 +45,7 @@ Sequencer::~Sequencer() { Stop(); }
 
 std::future<absl::StatusOr<fund::ApplyResult>> Sequencer::Enqueue(
     fund::VerifiedTx tx) {
-  Pending pending{std::move(tx), {}};
+  Pending pending{std::move(tx), {}, std::chrono::steady_clock::now()};
   auto future = pending.done.get_future();
   absl::MutexLock lock(&mu_);
   if (stopping_) {
@@ -88,6 +89,19 @@ void Sequencer::Run() {
           },
           this));
       if (queue_.empty()) return;  // Stopping, and nothing left to do.
+      if (options_.commit_delay.count() > 0) {
+        // Waits only what the first transaction has not waited already:
+        // under load the queue fills during a commit and nothing waits.
+        const auto due = queue_.front().queued + options_.commit_delay;
+        mu_.AwaitWithTimeout(
+            absl::Condition(
+                +[](Sequencer* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
+                  return s->stopping_ ||
+                         s->queue_.size() >= s->options_.max_batch;
+                },
+                this),
+            absl::FromChrono(due - std::chrono::steady_clock::now()));
+      }
       size_t n = std::min(queue_.size(), options_.max_batch);
       for (size_t i = 0; i < n; ++i) {
         batch.push_back(std::move(queue_.front()));

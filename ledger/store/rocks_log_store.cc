@@ -79,6 +79,10 @@ class NoAutoRecovery final : public rocksdb::EventListener {
 // column families share one budget, and table blocks, indexes and filters
 // live in one LRU cache of fixed size. Bloom filters answer most reads of
 // absent state keys (a resident's first award) without touching a file.
+// Entries and tree nodes have none: they are only read where they exist, so
+// a filter would never say no, and at 10^7 entries their filters (10 bits a
+// key, a megabyte per table) no longer fit the cache: every proof read
+// them again from the files.
 // Nothing is compressed: tree nodes are hashes and entries mostly keys and
 // signatures, so compression would cost CPU on every read for little space.
 constexpr size_t kMemtableBudget = 64 << 20;
@@ -96,7 +100,8 @@ uint64_t NodeCacheKey(NodeId id) {
   return (uint64_t{id.level} << 56) | id.index;
 }
 
-rocksdb::Options BaseOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
+rocksdb::Options BaseOptions(const std::shared_ptr<rocksdb::Cache>& cache,
+                             bool bloom_filter = false) {
   rocksdb::Options options;
   static const auto logger = std::make_shared<StderrLogger>();
   options.info_log = logger;
@@ -116,7 +121,8 @@ rocksdb::Options BaseOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
   table.block_cache = cache;
   table.cache_index_and_filter_blocks = true;
   table.pin_l0_filter_and_index_blocks_in_cache = true;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  if (bloom_filter)
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.format_version = 5;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return options;
@@ -208,6 +214,8 @@ class RocksLogStore final : public LogStore {
   const std::string dir_;
   rocksdb::Env* const env_;  // Null: RocksDB's default.
   const Durability durability_;
+  bool keeps_entries() const { return durability_ != Durability::kScratch; }
+  absl::Status RequireEntries() const;
 
   absl::Status Reopen() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   absl::StatusOr<PendingAppend> Prepare(const Database& d,
@@ -276,10 +284,11 @@ absl::StatusOr<DbLayout> Layout(const std::string& dir, bool create,
   db_options.create_missing_column_families = create;
   db_options.error_if_exists = create;
   std::vector<rocksdb::ColumnFamilyDescriptor>& families = layout.families;
-  rocksdb::ColumnFamilyOptions cf_options(BaseOptions(cache));
   for (const char* name : {rocksdb::kDefaultColumnFamilyName.c_str(),
                            sk::kEntries, sk::kNodes, sk::kMeta, sk::kState}) {
-    families.emplace_back(name, cf_options);
+    const bool bloom = std::string_view(name) == sk::kState;
+    families.emplace_back(
+        name, rocksdb::ColumnFamilyOptions(BaseOptions(cache, bloom)));
   }
   if (!create) {
     std::vector<std::string> existing;
@@ -404,7 +413,7 @@ absl::Status RocksLogStore::Check() {
     root_ = root;
     checkpoint_ = checkpoint.value_or("");
   }
-  if (*size > 0) {
+  if (*size > 0 && keeps_entries()) {
     auto last = ReadEntry(*size - 1);
     auto leaf = ReadNode({0, *size - 1});
     if (!last.ok() || !leaf.ok() || HashLeaf(*last) != *leaf) {
@@ -544,7 +553,9 @@ absl::StatusOr<RocksLogStore::PendingAppend> RocksLogStore::Prepare(
   }
   p.nodes.reserve(batch.entries.size() * 2);
   for (const Bytes& entry : batch.entries) {
-    p.wb.Put(d.entries, sk::EntryKey(p.frontier.size()), ToSlice(entry));
+    if (keeps_entries()) {
+      p.wb.Put(d.entries, sk::EntryKey(p.frontier.size()), ToSlice(entry));
+    }
     p.frontier.Append(HashLeaf(entry), [&](NodeId id, const Hash& hash) {
       p.wb.Put(d.nodes, sk::NodeKey(id), ToSlice(hash));
       p.nodes.emplace_back(id, hash);
@@ -576,8 +587,10 @@ void RocksLogStore::Publish(uint64_t first, const AppendBatch& batch,
   for (const auto& [id, hash] : pending.nodes) {
     if (id.level < kPinnedLevel) nodes_cache_.Put(NodeCacheKey(id), hash);
   }
-  for (size_t i = 0; i < batch.entries.size(); ++i) {
-    entries_cache_.Put(first + i, batch.entries[i]);
+  if (keeps_entries()) {
+    for (size_t i = 0; i < batch.entries.size(); ++i) {
+      entries_cache_.Put(first + i, batch.entries[i]);
+    }
   }
   absl::MutexLock lock(&mu_);
   for (const auto& [id, hash] : pending.nodes) Pin(id, hash);
@@ -586,7 +599,14 @@ void RocksLogStore::Publish(uint64_t first, const AppendBatch& batch,
   if (!pending.checkpoint.empty()) checkpoint_ = std::move(pending.checkpoint);
 }
 
+absl::Status RocksLogStore::RequireEntries() const {
+  if (keeps_entries()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      "a scratch store keeps the tree and the state, not the entries");
+}
+
 absl::StatusOr<Bytes> RocksLogStore::ReadEntry(uint64_t index) const {
+  UURO_RETURN_IF_ERROR(RequireEntries());
   if (index >= size()) {
     return absl::NotFoundError(
         absl::StrCat("no entry ", index, "; the log has ", size(), " entries"));
@@ -602,6 +622,7 @@ absl::StatusOr<Bytes> RocksLogStore::ReadEntry(uint64_t index) const {
 
 absl::StatusOr<std::vector<Bytes>> RocksLogStore::ReadEntries(
     uint64_t begin, uint64_t end) const {
+  UURO_RETURN_IF_ERROR(RequireEntries());
   if (begin > end || end > size()) {
     return absl::OutOfRangeError(absl::StrCat(
         "entries [", begin, ", ", end, ") are not all in a log of ", size()));

@@ -17,8 +17,11 @@ namespace uuro {
 // Whether a commit survives a crash once Append returns.
 enum class Durability {
   kSynced,   // Written to the write-ahead log and synced: every ledger.
-  kScratch,  // No write-ahead log, no sync: a copy that is thrown away after
-             // use (a verifier's replay) and is rebuilt if the process dies.
+  kScratch,  // No write-ahead log, no sync, and no entries: a copy that is
+             // thrown away after use and rebuilt if the process dies. A
+             // verifier's replay checks each entry as it passes and keeps
+             // only the tree and the state, so it needs a fraction of the
+             // ledger's room; ReadEntry is FAILED_PRECONDITION there.
 };
 
 // `env`, if not null, is the RocksDB environment the store does all its file

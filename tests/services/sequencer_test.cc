@@ -298,6 +298,36 @@ TEST_F(SequencerTest, QueuedWorkGoesInBatchesInOrderAndAnswersAfterCommit) {
   ExpectStateIsTheReplay();
 }
 
+TEST_F(SequencerTest, ACommitWaitsForCompanyUntilTheDelayOrAFullBatch) {
+  using std::chrono::milliseconds;
+  using Clock = std::chrono::steady_clock;
+  Start({.max_batch = 2, .commit_delay = std::chrono::seconds(5)});
+  const int appends_before = gate_.appends();
+  const Clock::time_point began = Clock::now();
+  auto enroll = [&] {
+    return Enqueue(
+        Sign(h_.steward(),
+             FundHarness::Enroll(SecretKey::Generate().public_key(), "north")));
+  };
+  std::future<Answer> first = enroll();
+  // Alone, it waits for another submission to share its commit.
+  EXPECT_EQ(first.wait_for(milliseconds(200)), std::future_status::timeout);
+  EXPECT_EQ(gate_.appends(), appends_before);
+  // A second one fills the batch: both go in one commit at once.
+  std::future<Answer> second = enroll();
+  ASSERT_TRUE(first.get().ok());
+  ASSERT_TRUE(second.get().ok());
+  EXPECT_EQ(gate_.appends(), appends_before + 1);
+  EXPECT_LT(Clock::now() - began, std::chrono::seconds(4));
+  // Stopping commits what waits without waiting out the delay.
+  std::future<Answer> third = enroll();
+  EXPECT_EQ(third.wait_for(milliseconds(200)), std::future_status::timeout);
+  sequencer_->Stop();
+  ASSERT_TRUE(third.get().ok());
+  EXPECT_EQ(gate_.appends(), appends_before + 2);
+  EXPECT_LT(Clock::now() - began, std::chrono::seconds(4));
+}
+
 TEST_F(SequencerTest, RefusalsAndDuplicatesInABatchTakeNoIndex) {
   Start();
   ASSERT_NO_FATAL_FAILURE(SetUpRound(2, 10));

@@ -150,6 +150,24 @@ TEST(RocksLogStoreTest, StateIsWrittenWithEntriesAndScannedInOrder) {
   EXPECT_EQ(keys, (std::vector<std::string>{"a/1", "a/2"}));
 }
 
+TEST(RocksLogStoreTest, AScratchStoreKeepsTheTreeAndStateButNoEntries) {
+  TempDir dir;
+  auto store = CreateRocksLogStore(dir.Sub("scratch"), Durability::kScratch);
+  ASSERT_TRUE(store.ok()) << store.status();
+  AppendBatch batch = Entries(0, 100);
+  batch.state = {{"a/1", ToBytes("one")}};
+  ASSERT_TRUE((*store)->Append(batch, nullptr).ok());
+  ASSERT_TRUE((*store)->Append(Entries(100, 130), nullptr).ok());
+  EXPECT_EQ((*store)->size(), 130u);
+  EXPECT_EQ((*store)->root(), ExpectedRoot(130));
+  EXPECT_EQ(*(*store)->ReadNode({0, 129}), HashLeaf(Entry(129)));
+  EXPECT_EQ(**(*store)->ReadState("a/1"), ToBytes("one"));
+  EXPECT_EQ((*store)->ReadEntry(129).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*store)->ReadEntries(0, 1).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
 TEST(RocksLogStoreTest, CreateRefusesExistingLedgerAndNonEmptyFolder) {
   TempDir dir;
   std::string path = dir.Sub("ledger");
