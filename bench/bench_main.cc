@@ -5,6 +5,7 @@
 //   uuro-bench verify-rate
 //   uuro-bench awards --server ADDR --pid PID --steward-key F [--steward-key F]
 //   uuro-bench growth --server ADDR --pid PID --steward-key F --sizes 10000,...
+//   uuro-bench proofs --server ADDR
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -450,6 +451,26 @@ int Growth(const Flags& flags) {
   return 0;
 }
 
+// Proofs against the log as it is now, without adding to it: for a log that
+// an earlier run grew (UURO_BENCH_KEEP=1), read again under other options.
+int Proofs(const Flags& flags) {
+  auto channels = MakeChannels(flags.server, 1);
+  client::LedgerClient client(channels[0]);
+  auto transparency = v1::Transparency::NewStub(channels[0]);
+  auto size = TreeSize(client);
+  if (!size.ok()) return Fail(size.status());
+  if (*size < 2) return Fail(absl::FailedPreconditionError("the log is empty"));
+  auto t = TimeProofsAt(flags, *transparency, *size);
+  if (!t.ok()) return Fail(t.status());
+  std::printf(
+      "PROOFS size=%llu inclusion_p50=%.2fms inclusion_p99=%.2fms "
+      "consistency_p50=%.2fms consistency_p99=%.2fms\n",
+      static_cast<unsigned long long>(*size), Quantile(t->inclusion, 0.5),
+      Quantile(t->inclusion, 0.99), Quantile(t->consistency, 0.5),
+      Quantile(t->consistency, 0.99));
+  return 0;
+}
+
 }  // namespace
 }  // namespace uuro::bench
 
@@ -509,8 +530,14 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   growth->add_option("--proofs", flags.proofs, "proofs timed per kind and size")
       ->capture_default_str();
+  CLI::App* proofs = app.add_subcommand(
+      "proofs", "Proof latency on the log as it is, adding nothing.");
+  proofs->add_option("--server", flags.server, "uurod address")->required();
+  proofs->add_option("--proofs", flags.proofs, "proofs timed per kind")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (rate->parsed()) return VerifyRate(verify_seconds, verify_threads);
   if (awards->parsed()) return Awards(flags);
+  if (proofs->parsed()) return Proofs(flags);
   return Growth(flags);
 }
