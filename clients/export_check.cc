@@ -74,7 +74,8 @@ absl::StatusOr<ExportCheck> CheckExport(LedgerClient& client,
   std::copy(root->begin(), root->end(), at_export.root.begin());
 
   UURO_ASSIGN_OR_RETURN(std::unique_ptr<LogReplica> replica,
-                        LogReplica::Create(scratch_dir, 4096));
+                        LogReplica::Create(scratch_dir, 4096,
+                                           /*keep_entries=*/false));
   absl::Status replayed = replica->CatchUp(client, at_export, progress);
   if (!replayed.ok()) {
     return absl::DataLossError(

@@ -90,7 +90,7 @@ absl::StatusOr<SignedCheckpoint> FetchCheckpoint(LedgerClient& client,
 }
 
 absl::StatusOr<std::unique_ptr<LogReplica>> LogReplica::Create(
-    const std::string& parent, uint64_t commit_entries) {
+    const std::string& parent, uint64_t commit_entries, bool keep_entries) {
   std::error_code ec;
   std::string base = parent.empty()
                          ? std::filesystem::temp_directory_path(ec).string()
@@ -106,7 +106,9 @@ absl::StatusOr<std::unique_ptr<LogReplica>> LogReplica::Create(
         absl::StrCat("cannot create a scratch folder in ", base));
   }
   // A crash leaves nothing to recover: the folder is removed either way.
-  auto store = CreateRocksLogStore(pattern + "/db", Durability::kScratch);
+  auto store = CreateRocksLogStore(
+      pattern + "/db",
+      keep_entries ? Durability::kScratch : Durability::kScratchWithoutEntries);
   if (!store.ok()) {
     std::filesystem::remove_all(pattern, ec);
     return store.status();

@@ -37,9 +37,12 @@ class LogReplica {
   using Progress = std::function<void(uint64_t done, uint64_t total)>;
 
   // An empty store in a new folder inside `parent` (the system's temporary
-  // folder if empty), committing `commit_entries` entries at a time.
+  // folder if empty), committing `commit_entries` entries at a time. Without
+  // `keep_entries` it holds the tree and the state only, and needs far less
+  // room: enough for a verifier, not for a mirror.
   static absl::StatusOr<std::unique_ptr<LogReplica>> Create(
-      const std::string& parent, uint64_t commit_entries);
+      const std::string& parent, uint64_t commit_entries,
+      bool keep_entries = true);
   ~LogReplica();  // Closes the store and removes its folder.
   LogReplica(const LogReplica&) = delete;
   LogReplica& operator=(const LogReplica&) = delete;

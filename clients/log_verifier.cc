@@ -128,7 +128,8 @@ absl::StatusOr<VerifyReport> VerifyLog(LedgerClient& client,
       options.state_dir.empty() ? DefaultStateDir() : options.state_dir);
   UURO_ASSIGN_OR_RETURN(
       std::unique_ptr<LogReplica> replica,
-      LogReplica::Create(options.scratch_dir, options.commit_entries));
+      LogReplica::Create(options.scratch_dir, options.commit_entries,
+                         /*keep_entries=*/false));
 
   UURO_ASSIGN_OR_RETURN(SignedCheckpoint latest,
                         FetchCheckpoint(client, log_key, options.cosigned));

@@ -28,7 +28,7 @@ const std::string& GatewayToken() {
   return token;
 }
 
-std::string ClientAddressOf(const grpc::ServerContext& context) {
+std::string ClientAddressOf(const grpc::ServerContextBase& context) {
   const std::string peer = context.peer();
   // A network client that sets the headers is still known by its own
   // address: it cannot know the token.

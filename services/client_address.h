@@ -23,7 +23,7 @@ const std::string& GatewayToken();
 // ("ipv4:10.0.0.7:5123" -> "10.0.0.7"; a client opening new connections gets
 // new ports, not a new address), or, for a call forwarded by the Connect
 // gateway (it carries GatewayToken()), the address the gateway names.
-std::string ClientAddressOf(const grpc::ServerContext& context);
+std::string ClientAddressOf(const grpc::ServerContextBase& context);
 
 }  // namespace uuro::server
 

@@ -199,6 +199,21 @@ absl::StatusOr<v1::Receipt> LedgerNode::Submit(ByteView envelope) {
   return MakeReceipt(result.index, result.duplicate);
 }
 
+void LedgerNode::SubmitAsync(ByteView envelope, ReceiptCallback done) {
+  absl::StatusOr<fund::VerifiedTx> tx = Admit(envelope);
+  if (!tx.ok()) {
+    done(tx.status());
+    return;
+  }
+  const int kind = tx->body.payload_case();
+  sequencer_->Enqueue(*std::move(tx), [this, kind, done = std::move(done)](
+                                          Sequencer::Answer applied) {
+    Count(kind, applied);
+    done(applied.ok() ? MakeReceipt(applied->index, applied->duplicate)
+                      : absl::StatusOr<v1::Receipt>(applied.status()));
+  });
+}
+
 std::vector<absl::StatusOr<v1::Receipt>> LedgerNode::SubmitMany(
     const std::vector<ByteView>& envelopes) {
   std::vector<absl::StatusOr<v1::Receipt>> receipts(

@@ -53,6 +53,8 @@ class LedgerNode final : public LedgerView, public LedgerWriter {
   // Verifies `envelope` on the calling thread, then waits until the sequencer
   // made its entry durable, and returns the receipt.
   absl::StatusOr<v1::Receipt> Submit(ByteView envelope) override;
+  // The same, answering `done` on the sequencer thread after the commit.
+  void SubmitAsync(ByteView envelope, ReceiptCallback done) override;
   // The same for many envelopes, verified here and sequenced together.
   std::vector<absl::StatusOr<v1::Receipt>> SubmitMany(
       const std::vector<ByteView>& envelopes) override;

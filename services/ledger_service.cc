@@ -36,18 +36,29 @@ absl::Status TooManyClaims() {
 
 }  // namespace
 
-grpc::Status LedgerService::Submit(grpc::ServerContext* context,
-                                   const v1::SubmitRequest* request,
-                                   v1::Receipt* response) {
+grpc::ServerUnaryReactor* LedgerService::Submit(
+    grpc::CallbackServerContext* context, const v1::SubmitRequest* request,
+    v1::Receipt* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   std::string client;
   if (!AdmitClaim(*context, request->envelope(), client)) {
-    return ToGrpcStatus(TooManyClaims());
+    reactor->Finish(ToGrpcStatus(TooManyClaims()));
+    return reactor;
   }
-  auto receipt = writer_.Submit(AsBytes(request->envelope()));
-  if (!client.empty() && receipt.ok()) claims_.Refund(client);
-  if (!receipt.ok()) return ToGrpcStatus(receipt.status());
-  *response = std::move(*receipt);
-  return grpc::Status::OK;
+  // The request, the response and the reactor live until Finish.
+  writer_.SubmitAsync(AsBytes(request->envelope()),
+                      [this, reactor, response, client = std::move(client)](
+                          absl::StatusOr<v1::Receipt> receipt) {
+                        if (!client.empty() && receipt.ok())
+                          claims_.Refund(client);
+                        if (!receipt.ok()) {
+                          reactor->Finish(ToGrpcStatus(receipt.status()));
+                          return;
+                        }
+                        *response = std::move(*receipt);
+                        reactor->Finish(grpc::Status::OK);
+                      });
+  return reactor;
 }
 
 grpc::Status LedgerService::SubmitBatch(grpc::ServerContext* context,

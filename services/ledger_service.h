@@ -20,7 +20,11 @@ struct ClaimLimits {
   double burst = 20;
 };
 
-class LedgerService final : public v1::Ledger::Service {
+// Submit uses gRPC's callback API: a call waiting for its commit holds no
+// thread, and the sequencer answers it directly once the commit is durable.
+// Every other method is synchronous.
+class LedgerService final
+    : public v1::Ledger::WithCallbackMethod_Submit<v1::Ledger::Service> {
  public:
   // Reads from `view`; Submit and SubmitBatch go to `writer`. Both must
   // outlive the service.
@@ -32,8 +36,9 @@ class LedgerService final : public v1::Ledger::Service {
         claims_(claims.per_second, claims.burst),
         clock_(clock) {}
 
-  grpc::Status Submit(grpc::ServerContext*, const v1::SubmitRequest* request,
-                      v1::Receipt* response) override;
+  grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* context,
+                                   const v1::SubmitRequest* request,
+                                   v1::Receipt* response) override;
   grpc::Status SubmitBatch(grpc::ServerContext*,
                            const v1::SubmitBatchRequest* request,
                            v1::SubmitBatchResponse* response) override;
@@ -80,8 +85,8 @@ class LedgerService final : public v1::Ledger::Service {
   // Spends a claim token of the caller's address if `envelope` claims an
   // invite; false when the address has none left. Sets `client` to the
   // address whenever the envelope is a claim, and clears it otherwise.
-  bool AdmitClaim(const grpc::ServerContext& context, std::string_view envelope,
-                  std::string& client);
+  bool AdmitClaim(const grpc::ServerContextBase& context,
+                  std::string_view envelope, std::string& client);
 
   const LedgerView& node_;
   LedgerWriter& writer_;

@@ -72,7 +72,7 @@ bool IsClaim(std::string_view envelope_bytes) {
 
 }  // namespace
 
-bool LedgerService::AdmitClaim(const grpc::ServerContext& context,
+bool LedgerService::AdmitClaim(const grpc::ServerContextBase& context,
                                std::string_view envelope, std::string& client) {
   client.clear();
   if (!IsClaim(envelope)) return true;

@@ -5,6 +5,7 @@
 #ifndef SERVICES_LEDGER_VIEW_H_
 #define SERVICES_LEDGER_VIEW_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,8 +45,16 @@ class LedgerView {
 class LedgerWriter {
  public:
   virtual ~LedgerWriter() = default;
+  using ReceiptCallback = std::function<void(absl::StatusOr<v1::Receipt>)>;
+
   // Each returns once the entry is durable (or refused), with its receipt.
   virtual absl::StatusOr<v1::Receipt> Submit(ByteView envelope) = 0;
+  // Submit without holding the calling thread while the entry waits for its
+  // commit: `done` gets the answer, on whichever thread has it. `envelope`
+  // need only live until this returns.
+  virtual void SubmitAsync(ByteView envelope, ReceiptCallback done) {
+    done(Submit(envelope));
+  }
   virtual std::vector<absl::StatusOr<v1::Receipt>> SubmitMany(
       const std::vector<ByteView>& envelopes) = 0;
 };

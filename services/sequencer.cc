@@ -43,21 +43,30 @@ Sequencer::Sequencer(LogStore& store, const NoteSigner& signer,
 
 Sequencer::~Sequencer() { Stop(); }
 
-std::future<absl::StatusOr<fund::ApplyResult>> Sequencer::Enqueue(
-    fund::VerifiedTx tx) {
-  Pending pending{std::move(tx), {}, std::chrono::steady_clock::now()};
-  auto future = pending.done.get_future();
-  absl::MutexLock lock(&mu_);
-  if (stopping_) {
-    pending.done.set_value(
-        absl::UnavailableError("the ledger is shutting down"));
-  } else if (queue_.size() >= options_.max_queue) {
-    pending.done.set_value(absl::ResourceExhaustedError(
-        "the ledger is overloaded; retry with backoff"));
-  } else {
-    queue_.push_back(std::move(pending));
-  }
+std::future<Sequencer::Answer> Sequencer::Enqueue(fund::VerifiedTx tx) {
+  auto promise = std::make_shared<std::promise<Answer>>();
+  auto future = promise->get_future();
+  Enqueue(std::move(tx),
+          [promise](Answer answer) { promise->set_value(std::move(answer)); });
   return future;
+}
+
+void Sequencer::Enqueue(fund::VerifiedTx tx, Done done) {
+  absl::Status refused;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) {
+      refused = absl::UnavailableError("the ledger is shutting down");
+    } else if (queue_.size() >= options_.max_queue) {
+      refused = absl::ResourceExhaustedError(
+          "the ledger is overloaded; retry with backoff");
+    } else {
+      queue_.push_back(Pending{std::move(tx), std::move(done),
+                               std::chrono::steady_clock::now()});
+      return;
+    }
+  }
+  done(std::move(refused));  // Outside the lock: it may take a while.
 }
 
 void Sequencer::Stop() {
@@ -185,7 +194,7 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
     absl::Status recovered = RecoverFromFailedCommit();
     if (!recovered.ok()) {
       for (Pending& p : batch) {
-        p.done.set_value(absl::UnavailableError(
+        p.done(absl::UnavailableError(
             absl::StrCat("the ledger could not commit; nothing was recorded: ",
                          recovered.message())));
       }
@@ -244,7 +253,7 @@ void Sequencer::ProcessBatch(std::deque<Pending>& batch) {
     }
   }
   for (size_t i = 0; i < batch.size(); ++i) {
-    batch[i].done.set_value(std::move(results[i]));
+    batch[i].done(std::move(results[i]));
   }
 }
 

@@ -66,10 +66,17 @@ class Sequencer {
   Sequencer(const Sequencer&) = delete;
   Sequencer& operator=(const Sequencer&) = delete;
 
+  using Answer = absl::StatusOr<fund::ApplyResult>;
+  using Done = std::function<void(Answer)>;
+
   // Queues `tx` and returns a future that is ready once its entry is durable
   // (or it was refused). RESOURCE_EXHAUSTED when the queue is full,
   // UNAVAILABLE after Stop().
-  std::future<absl::StatusOr<fund::ApplyResult>> Enqueue(fund::VerifiedTx tx);
+  std::future<Answer> Enqueue(fund::VerifiedTx tx);
+  // The same, calling `done` with the answer instead: on the sequencer
+  // thread after the commit, or on this one if it is refused at once. It
+  // must be quick; nothing waits on a thread meanwhile.
+  void Enqueue(fund::VerifiedTx tx, Done done);
 
   // Stops taking work, finishes everything queued, and returns.
   void Stop();
@@ -87,7 +94,7 @@ class Sequencer {
  private:
   struct Pending {
     fund::VerifiedTx tx;
-    std::promise<absl::StatusOr<fund::ApplyResult>> done;
+    Done done;
     std::chrono::steady_clock::time_point queued;
   };
 

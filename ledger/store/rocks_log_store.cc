@@ -214,7 +214,9 @@ class RocksLogStore final : public LogStore {
   const std::string dir_;
   rocksdb::Env* const env_;  // Null: RocksDB's default.
   const Durability durability_;
-  bool keeps_entries() const { return durability_ != Durability::kScratch; }
+  bool keeps_entries() const {
+    return durability_ != Durability::kScratchWithoutEntries;
+  }
   absl::Status RequireEntries() const;
 
   absl::Status Reopen() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
@@ -488,7 +490,7 @@ absl::Status RocksLogStore::Append(const AppendBatch& batch,
   const uint64_t first = pending.frontier.size() - batch.entries.size();
   rocksdb::WriteOptions wo;
   wo.sync = durability_ == Durability::kSynced;
-  wo.disableWAL = durability_ == Durability::kScratch;
+  wo.disableWAL = durability_ != Durability::kSynced;
   rocksdb::Status written = d->db->Write(wo, &pending.wb);
   if (!written.ok()) {
     write_failed_ = true;

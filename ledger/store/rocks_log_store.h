@@ -17,11 +17,12 @@ namespace uuro {
 // Whether a commit survives a crash once Append returns.
 enum class Durability {
   kSynced,   // Written to the write-ahead log and synced: every ledger.
-  kScratch,  // No write-ahead log, no sync, and no entries: a copy that is
-             // thrown away after use and rebuilt if the process dies. A
-             // verifier's replay checks each entry as it passes and keeps
-             // only the tree and the state, so it needs a fraction of the
-             // ledger's room; ReadEntry is FAILED_PRECONDITION there.
+  kScratch,  // No write-ahead log, no sync: a copy that is thrown away after
+             // use (a mirror's replay) and is rebuilt if the process dies.
+  kScratchWithoutEntries,  // kScratch that keeps the tree and the state but
+                           // not the entries, for a replay that checks each
+                           // entry as it passes (a verifier's): it needs far
+                           // less room. ReadEntry is FAILED_PRECONDITION.
 };
 
 // `env`, if not null, is the RocksDB environment the store does all its file

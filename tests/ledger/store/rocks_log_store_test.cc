@@ -152,7 +152,8 @@ TEST(RocksLogStoreTest, StateIsWrittenWithEntriesAndScannedInOrder) {
 
 TEST(RocksLogStoreTest, AScratchStoreKeepsTheTreeAndStateButNoEntries) {
   TempDir dir;
-  auto store = CreateRocksLogStore(dir.Sub("scratch"), Durability::kScratch);
+  auto store = CreateRocksLogStore(dir.Sub("scratch"),
+                                   Durability::kScratchWithoutEntries);
   ASSERT_TRUE(store.ok()) << store.status();
   AppendBatch batch = Entries(0, 100);
   batch.state = {{"a/1", ToBytes("one")}};
